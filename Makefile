@@ -1,0 +1,48 @@
+# The quick start: `make run` and `make test`. Each creates .venv and installs what it needs, once.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint format check sync help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run     run the bot (reads .env; see README.md)"
+	@echo "make test    lint and run the test suite"
+	@echo "make check   validate the content pack"
+	@echo "make format  format the code with ruff"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# A stamp per extra: pip runs again only when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(PY) -m bot run
+
+check: $(VENV)/.installed-run
+	$(PY) -m bot check
+
+sync: $(VENV)/.installed-run
+	$(PY) -m bot sync $(ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(PY) -m bot check
+	$(PY) -m pytest

@@ -1,0 +1,146 @@
+"""Command line: `python -m bot [run | check | sync]`.
+
+The only place logging is configured and the only place that turns errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .content import ContentError, load_library
+from .report import report
+from .settings import Settings, SettingsError, configure_logging
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = """\
+DISCORD_TOKEN is not set, so there is no Discord bot to log in as.
+  1. Create an application and a bot token: see "Getting a Discord token" in README.md.
+  2. Copy .env.example to .env and put the token after DISCORD_TOKEN=.
+  3. Run `make run` again.
+"""
+
+
+def _out(text: str = "", *, err: bool = False) -> None:
+    (sys.stderr if err else sys.stdout).write(text + "\n")
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    content_dir = Path(args.content_dir) if args.content_dir else _settings().content_dir
+    try:
+        library = load_library(content_dir)
+    except ContentError as exc:
+        _out(f"{content_dir}: {exc}", err=True)
+        return 1
+    result = report(library)
+    _out(f"{library.pack.title} {library.pack.version} ({content_dir})")
+    for line in result.lines():
+        _out(f"  {line}")
+    if not result.complete:
+        _out("incomplete: every block and paragraph of the source must be quoted", err=True)
+        return 1
+    _out("ok")
+    return 0
+
+
+async def _serve(settings: Settings) -> None:
+    from .client import create_bot
+
+    assert settings.discord_token is not None
+    bot = create_bot(settings)
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def stop(signame: str) -> None:
+        # systemd and containers stop with SIGTERM: close the gateway cleanly and let start() return.
+        if not closing:
+            log.info("%s received; closing the gateway", signame)
+            closing.append(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop, sig.name)
+    async with bot:
+        await bot.start(settings.discord_token.get())
+    log.info("stopped")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if settings.discord_token is None:
+        _out(NO_TOKEN, err=True)
+        return 1
+    asyncio.run(_serve(settings))
+    return 0
+
+
+async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> int:
+    import discord
+
+    from .client import create_bot
+    from .sync import SyncState, sync_commands
+
+    assert settings.discord_token is not None
+    bot = create_bot(settings)
+    async with bot:
+        # login() runs setup_hook, which loads every extension, so the tree is complete before syncing.
+        await bot.login(settings.discord_token.get())
+        guild = None if everywhere else discord.Object(guild_id or settings.dev_guild_id or 0)
+        if guild is not None:
+            bot.tree.copy_global_to(guild=guild)
+        await sync_commands(bot.tree, SyncState(settings.data_dir), guild, force=True)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if settings.discord_token is None:
+        _out(NO_TOKEN, err=True)
+        return 1
+    if not args.everywhere and args.guild is None and settings.dev_guild_id is None:
+        _out("sync: give --guild ID or --global (or set DEV_GUILD_ID)", err=True)
+        return 2
+    return asyncio.run(_sync(settings, args.guild, args.everywhere))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (the default)").set_defaults(func=cmd_run)
+    check = sub.add_parser("check", help="validate the content pack and report its coverage")
+    check.add_argument("--content-dir", help="the pack to check (default: CONTENT_DIR)")
+    check.set_defaults(func=cmd_check)
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=int, metavar="ID", help="one server: instant (default: DEV_GUILD_ID)")
+    where.add_argument("--global", dest="everywhere", action="store_true", help="every server: up to an hour")
+    sync.set_defaults(func=cmd_sync)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func = getattr(args, "func", cmd_run)
+    try:
+        return func(args)
+    except SettingsError as exc:
+        _out(str(exc), err=True)
+        return 1
+    except ContentError as exc:
+        _out(str(exc), err=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

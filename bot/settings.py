@@ -1,0 +1,195 @@
+"""Typed settings from the environment and an optional `.env` file.
+
+Every variable is parsed and checked at start-up; a bad value stops the bot with the variable's name and what
+was expected. The token is wrapped so that no repr, log line or traceback can show it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+# The shipped pack sits next to the package, whatever the working directory is.
+SHIPPED_CONTENT_DIR: Final = Path(__file__).resolve().parent.parent / "content"
+DISCORD_API_BASE: Final = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL: Final = "wss://gateway.discord.gg/"
+LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+T = TypeVar("T")
+
+
+class Secret:
+    """A value that never shows itself: not in repr, str, f-strings or logs."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class SettingsError(Exception):
+    """One or more environment variables are not usable; the message names each and what it expects."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid configuration:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    discord_token: Secret | None = None
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    content_dir: Path = SHIPPED_CONTENT_DIR
+    data_dir: Path = field(default_factory=lambda: Path("data"))
+    discord_api_base: str = DISCORD_API_BASE
+    discord_gateway_url: str = DISCORD_GATEWAY_URL
+    cooldown_rate: int = 10
+    cooldown_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | str | None = ".env") -> Settings:
+        """Read settings from `environ` (default: the process environment) over the values in `env_file`."""
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update(read_env_file(Path(env_file)))
+        values.update(os.environ if environ is None else environ)
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> Settings:
+        problems: list[str] = []
+
+        def get(name: str, parse: Callable[[str], T], expected: str) -> T | None:
+            raw = values.get(name, "").strip()
+            if not raw:
+                return None
+            try:
+                return parse(raw)
+            except (ValueError, TypeError):
+                # Echoing a rejected token would leak it; other values are safe to show.
+                shown = "" if name == "DISCORD_TOKEN" else f", got {raw!r}"
+                problems.append(f"{name}: expected {expected}{shown}")
+                return None
+
+        kwargs: dict[str, Any] = {
+            "discord_token": get("DISCORD_TOKEN", _token, "a bot token (one line, no spaces)"),
+            "dev_guild_id": get("DEV_GUILD_ID", _snowflake, "a server id (a positive whole number)"),
+            "log_level": get("LOG_LEVEL", _log_level, "one of " + ", ".join(LOG_LEVELS)),
+            "content_dir": get("CONTENT_DIR", _directory, "a folder that exists"),
+            "data_dir": get("DATA_DIR", Path, "a folder path"),
+            "discord_api_base": get("DISCORD_API_BASE", _http_url, "an http(s) URL such as " + DISCORD_API_BASE),
+            "discord_gateway_url": get("DISCORD_GATEWAY_URL", _ws_url, "a ws(s) URL such as " + DISCORD_GATEWAY_URL),
+            "cooldown_rate": get("COOLDOWN_RATE", _positive_int, "a whole number of commands, at least 1"),
+            "cooldown_seconds": get("COOLDOWN_SECONDS", _positive_float, "a number of seconds above 0"),
+        }
+        if problems:
+            raise SettingsError(problems)
+        return cls(**{k: v for k, v in kwargs.items() if v is not None})
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{f.name}={'<set>' if f.name == 'discord_token' and self.discord_token else getattr(self, f.name)!r}"
+            for f in fields(self)
+        )
+        return f"Settings({shown})"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """`KEY=value` lines; `#` comments, `export`, and single or double quotes around a value are allowed."""
+    out: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        out[key.strip()] = value
+    return out
+
+
+def _token(raw: str) -> Secret:
+    if any(c.isspace() for c in raw):
+        raise ValueError
+    return Secret(raw)
+
+
+def _snowflake(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 2**64:
+        raise ValueError
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in LOG_LEVELS:
+        raise ValueError
+    return level
+
+
+def _directory(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    if not path.is_dir():
+        raise ValueError
+    return path.resolve()
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")) or " " in raw:
+        raise ValueError
+    return raw.rstrip("/")
+
+
+def _ws_url(raw: str) -> str:
+    if not raw.startswith(("ws://", "wss://")) or " " in raw:
+        raise ValueError
+    return raw
+
+
+def _positive_int(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError
+    return value
+
+
+def _positive_float(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError
+    return value
+
+
+def configure_logging(level: str) -> None:
+    """Configure the root logger once, at the entry point."""
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+    )
+    # discord.py's own INFO lines are useful; its DEBUG gateway chatter drowns everything else.
+    if level == "DEBUG":
+        logging.getLogger("discord.gateway").setLevel(logging.INFO)
