@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | check | sync]`.
+"""Command line: `python -m bot [run | check | sync | playground]`.
 
 The only place logging is configured and the only place that turns errors into exit codes.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import signal
 import sys
@@ -78,10 +79,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
     configure_logging(settings.log_level)
     if settings.discord_token is None:
-        _out(NO_TOKEN, err=True)
-        return 1
+        if settings.require_token:
+            # A production unit without its token must fail loudly, not quietly serve a local sandbox.
+            _out(NO_TOKEN, err=True)
+            return 1
+        return _playground(settings, token_missing=True)
     asyncio.run(_serve(settings))
     return 0
+
+
+def cmd_playground(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if args.host is not None:
+        settings = dataclasses.replace(settings, playground_host=args.host)
+    if args.port is not None:
+        settings = dataclasses.replace(settings, playground_port=args.port)
+    configure_logging(settings.log_level)
+    return _playground(settings, token_missing=settings.discord_token is None)
+
+
+def _playground(settings: Settings, *, token_missing: bool) -> int:
+    from .playground import run_playground
+
+    if settings.log_level != "DEBUG":
+        # The simulator logs every request and interaction; in the playground the page already shows them.
+        logging.getLogger("bot.simulator").setLevel(logging.WARNING)
+    return asyncio.run(run_playground(settings, token_missing=token_missing))
 
 
 async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> int:
@@ -126,7 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--guild", type=int, metavar="ID", help="one server: instant (default: DEV_GUILD_ID)")
     where.add_argument("--global", dest="everywhere", action="store_true", help="every server: up to an hour")
     sync.set_defaults(func=cmd_sync)
+    playground = sub.add_parser(
+        "playground", help="use the bot in a simulated Discord in your browser (no token, nothing leaves this machine)"
+    )
+    playground.add_argument("--host", help="the address to serve the page on (default: PLAYGROUND_HOST, 127.0.0.1)")
+    playground.add_argument("--port", type=_port, help="the port (default: PLAYGROUND_PORT, 8765)")
+    playground.set_defaults(func=cmd_playground)
     return parser
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError("a TCP port from 1 to 65535")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

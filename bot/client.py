@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import pkgutil
@@ -10,8 +11,11 @@ from collections.abc import Sequence
 import discord
 from discord.ext import commands
 
+from . import navigation
 from .content import Library, load_library
 from .endpoints import use_endpoints
+from .reload import ContentReloader, watch_content
+from .search import SearchIndex
 from .settings import Settings
 from .sync import SyncState, sync_commands
 from .tree import ReferenceTree
@@ -55,18 +59,44 @@ class ReferenceBot(commands.Bot):
         )
         self.settings = settings
         self._library = library
+        self.search = SearchIndex(library)
+        self.reloader = ContentReloader(
+            settings.content_dir, lambda: self._library, self.swap_library, self._commands_changed
+        )
         self._extensions = tuple(extensions) if extensions is not None else discover_extensions()
+        self._watcher: asyncio.Task[None] | None = None
+        if isinstance(self.tree, ReferenceTree):
+            self.tree.set_cooldown(settings.cooldown_rate, settings.cooldown_seconds)
 
     @property
     def library(self) -> Library:
         return self._library
 
-    def swap_library(self, library: Library) -> Library:
-        """Serve `library` from now on; returns the one it replaces. Readers never see a mix of the two."""
-        old, self._library = self._library, library
-        return old
+    def swap_library(self, library: Library) -> None:
+        """Serve `library` from now on. The index is built first, so readers never see a mix of the two."""
+        search = SearchIndex(library)
+        self._library, self.search = library, search
+
+    async def _commands_changed(self) -> None:
+        # The topic commands are built from the library when their extension loads.
+        for name in self._extensions:
+            await self.reload_extension(name)
+        await self.sync_known_scopes()
+
+    async def sync_known_scopes(self) -> None:
+        """Re-sync (hash-guarded) every scope the operator has synced before, and the dev guild."""
+        state = SyncState(self.settings.data_dir)
+        if self.settings.dev_guild_id is not None:
+            await self.sync_dev_guild()
+        if "global" in state.read():
+            await sync_commands(self.tree, state, None)
 
     async def setup_hook(self) -> None:
+        # Registered once for the process: page buttons and jump menus on any message ever sent are dispatched
+        # by custom_id alone, so they keep working after a restart and nothing is kept per message.
+        self.add_dynamic_items(*navigation.DYNAMIC_ITEMS)
+        # Answers a click that no DynamicItem or view takes; discord.py would drop it silently.
+        self.add_listener(navigation.answer_unclaimed, "on_interaction")
         for name in self._extensions:
             await self.load_extension(name)
         log.info(
@@ -76,11 +106,20 @@ class ReferenceBot(commands.Bot):
         )
         if self.settings.dev_guild_id is not None:
             await self.sync_dev_guild()
+        if self.settings.watch_content:
+            self._watcher = asyncio.create_task(watch_content(self.reloader), name="content-watcher")
+
+    async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+        await super().close()
 
     async def sync_dev_guild(self) -> bool:
         """Mirror the commands into the dev guild (instant there) and sync them if they changed."""
         assert self.settings.dev_guild_id is not None
         guild = discord.Object(self.settings.dev_guild_id)
+        # Cleared first so a command removed from the pack also leaves the guild.
+        self.tree.clear_commands(guild=guild)
         self.tree.copy_global_to(guild=guild)
         return await sync_commands(self.tree, SyncState(self.settings.data_dir), guild)
 

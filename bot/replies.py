@@ -1,13 +1,88 @@
-"""The one way the bot answers an interaction: first response or follow-up, whichever is still possible."""
+"""The one way the bot answers an interaction: first response or follow-up, whichever is still possible.
+
+A rendered `Reply` becomes discord.py objects here. Its components go out in a `MessageView` that discord.py
+never stores: clicks are dispatched by custom_id to the DynamicItems registered at start-up, so no view is
+kept per message (and none can time out and take the DynamicItems with it, which discord.py does when a
+stored view holding DynamicItems is removed).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import discord
+from discord import app_commands
+
+from .render import Reply
+from .render.model import ActionRow, Button, ButtonStyle, Select
 
 log = logging.getLogger(__name__)
+
+_STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDARY: discord.ButtonStyle.secondary}
+
+
+class MessageView(discord.ui.View):
+    """A message's components as plain data: serialised with the message, never listened to."""
+
+    def __init__(self, rows: Sequence[ActionRow]) -> None:
+        super().__init__(timeout=None)
+        for number, row in enumerate(rows):
+            for item in row.items:
+                self.add_item(_item(item, number))
+
+    def is_finished(self) -> bool:
+        # discord.py stores only unfinished views; this one must never be stored (see the module docstring).
+        return True
+
+
+def _item(spec: Button | Select, row: int) -> discord.ui.Item[MessageView]:
+    if isinstance(spec, Button):
+        return discord.ui.Button(
+            style=_STYLES[spec.style],
+            label=spec.label,
+            custom_id=spec.custom_id,
+            disabled=spec.disabled,
+            row=row,
+        )
+    return discord.ui.Select(
+        custom_id=spec.custom_id,
+        placeholder=spec.placeholder,
+        options=[discord.SelectOption(label=o.label, value=o.value, description=o.description) for o in spec.options],
+        row=row,
+    )
+
+
+def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
+    """discord.py keyword arguments for `answer`. An edit also clears what the new page does not have."""
+    kwargs: dict[str, Any] = {
+        "content": answer.content,
+        "embeds": [discord.Embed.from_dict(e.to_dict()) for e in answer.embeds],
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+    if answer.rows:
+        kwargs["view"] = MessageView(answer.rows)
+    elif editing:
+        kwargs["view"] = None
+    return kwargs
+
+
+async def send(interaction: discord.Interaction, answer: Reply) -> None:
+    """Answer `interaction` with a new message (ephemeral when the reply says so)."""
+    await reply(interaction, ephemeral=answer.ephemeral, **message_kwargs(answer))
+
+
+async def edit(interaction: discord.Interaction, answer: Reply) -> None:
+    """Answer a click by replacing the message it was on with `answer`."""
+    kwargs = message_kwargs(answer, editing=True)
+    try:
+        if interaction.response.is_done():
+            await interaction.edit_original_response(**kwargs)
+        else:
+            await interaction.response.edit_message(**kwargs)
+    except discord.NotFound:
+        log.warning("interaction %s expired before its message could be edited", interaction.id)
 
 
 async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **payload: Any) -> None:
@@ -29,3 +104,13 @@ async def reply_error(interaction: discord.Interaction, message: str) -> None:
         await reply(interaction, ephemeral=True, content=message)
     except discord.HTTPException:
         log.exception("could not send an error reply to interaction %s", interaction.id)
+
+
+async def suggest(interaction: discord.Interaction, choices: Sequence[app_commands.Choice[str]]) -> None:
+    """Answer an autocomplete interaction; it expires fast, so a late answer is only logged."""
+    if interaction.response.is_done():
+        return
+    try:
+        await interaction.response.autocomplete(list(choices))
+    except discord.NotFound:
+        log.info("autocomplete interaction %s expired before it could be answered", interaction.id)

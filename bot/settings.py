@@ -64,6 +64,15 @@ class Settings:
     discord_gateway_url: str = DISCORD_GATEWAY_URL
     cooldown_rate: int = 10
     cooldown_seconds: float = 30.0
+    owner_ids: frozenset[int] = frozenset()
+    watch_content: bool = False
+    health_host: str = "127.0.0.1"
+    health_port: int | None = None
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    playground_host: str = "127.0.0.1"
+    playground_port: int = 8765
+    require_token: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | str | None = ".env") -> Settings:
@@ -100,7 +109,21 @@ class Settings:
             "discord_gateway_url": get("DISCORD_GATEWAY_URL", _ws_url, "a ws(s) URL such as " + DISCORD_GATEWAY_URL),
             "cooldown_rate": get("COOLDOWN_RATE", _positive_int, "a whole number of commands, at least 1"),
             "cooldown_seconds": get("COOLDOWN_SECONDS", _positive_float, "a number of seconds above 0"),
+            "owner_ids": get("OWNER_IDS", _snowflakes, "user ids separated by commas"),
+            "watch_content": get("WATCH_CONTENT", _flag, "true or false"),
+            "health_host": get("HEALTH_HOST", _host, "a host name or IP address to bind"),
+            "health_port": get("HEALTH_PORT", _port, "a TCP port from 1 to 65535"),
+            "shard_count": get("SHARD_COUNT", _positive_int, "the total number of shards, at least 1"),
+            "shard_ids": get("SHARD_IDS", _shard_ids, "shard numbers separated by commas, such as 0,1"),
+            "playground_host": get("PLAYGROUND_HOST", _host, "a host name or IP address to bind"),
+            "playground_port": get("PLAYGROUND_PORT", _port, "a TCP port from 1 to 65535"),
+            "require_token": get("REQUIRE_TOKEN", _flag, "true or false"),
         }
+        shard_ids, shard_count = kwargs["shard_ids"], kwargs["shard_count"]
+        if shard_ids is not None and shard_count is None:
+            problems.append("SHARD_IDS: needs SHARD_COUNT, the total number of shards across every process")
+        elif shard_ids is not None and shard_count is not None and max(shard_ids) >= shard_count:
+            problems.append(f"SHARD_IDS: every shard number must be below SHARD_COUNT ({shard_count})")
         if problems:
             raise SettingsError(problems)
         return cls(**{k: v for k, v in kwargs.items() if v is not None})
@@ -172,6 +195,39 @@ def _ws_url(raw: str) -> str:
 def _positive_int(raw: str) -> int:
     value = int(raw)
     if value < 1:
+        raise ValueError
+    return value
+
+
+def _snowflakes(raw: str) -> frozenset[int]:
+    return frozenset(_snowflake(part) for part in raw.split(",") if part.strip())
+
+
+def _shard_ids(raw: str) -> tuple[int, ...]:
+    ids = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    if not ids or ids[0] < 0:
+        raise ValueError
+    return ids
+
+
+def _flag(raw: str) -> bool:
+    value = raw.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError
+
+
+def _host(raw: str) -> str:
+    if any(c.isspace() for c in raw) or "/" in raw:
+        raise ValueError
+    return raw
+
+
+def _port(raw: str) -> int:
+    value = int(raw)
+    if not 0 < value < 65536:
         raise ValueError
     return value
 

@@ -106,11 +106,13 @@ def test_token_never_shows_in_repr_str_or_logs(caplog: pytest.LogCaptureFixture)
     assert TOKEN not in caplog.text
 
 
-def test_no_token_exits_1_with_guidance(
+def test_no_token_with_require_token_exits_1_with_guidance(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Without REQUIRE_TOKEN a missing token starts the local playground instead (tests/test_playground*).
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.setenv("REQUIRE_TOKEN", "true")
     assert main(["run"]) == 1
     err = capsys.readouterr().err
     assert "DISCORD_TOKEN" in err and ".env.example" in err and "README" in err

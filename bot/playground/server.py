@@ -1,0 +1,572 @@
+"""The playground: the real bot against a local simulated Discord, and a web page to use it as on Discord.
+
+Everything the page shows comes from the simulator's own state: the commands the bot synced, the messages it
+sent and edited, and the answers of its autocomplete handlers. The page acts through the same calls a test
+does (`sim.invoke`, `sim.autocomplete`, `sim.click`, `sim.select`), so what works here works against Discord's
+protocol, not against a shortcut into the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import ipaddress
+import json
+import logging
+import tempfile
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, Self
+
+import discord
+import yarl
+from aiohttp import WSCloseCode, web
+
+from bot.client import ReferenceBot, create_bot
+from bot.endpoints import current_endpoints, use_endpoints
+from bot.reload import ReloadResult, watch_content
+from bot.settings import Secret, Settings
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, SimulatorUsageError, SimUser
+from bot.sync import SyncState, sync_commands
+
+from . import wire
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
+NO_RESPONSE: Final = "The application did not respond"
+# Beyond Discord's 3 s for the first answer: the simulator itself refuses a later one, so waiting longer
+# would only delay the page's "did not respond".
+RESPONSE_GRACE: Final = 1.0
+# A deferred answer ("is thinking…") usually lands soon after; the page sees it later anyway.
+DEFERRED_WAIT: Final = 5.0
+BOT_NAME_LIMIT: Final = 32
+# The page's own files are all it may load or run: no inline script, no other origin.
+CSP: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+LOOPBACK_NAMES: Final = frozenset({"localhost", "127.0.0.1", "::1"})
+SECOND_USER: Final = ("alex", "Alex")
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ApiError(Exception):
+    """A request the playground cannot serve; the page shows `message`."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Hub:
+    """The pages listening on `/api/events`; every change goes to all of them."""
+
+    def __init__(self) -> None:
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    def __len__(self) -> int:
+        return len(self._sockets)
+
+    def add(self, ws: web.WebSocketResponse) -> None:
+        self._sockets.add(ws)
+
+    def discard(self, ws: web.WebSocketResponse) -> None:
+        self._sockets.discard(ws)
+
+    async def publish(self, event: Mapping[str, Any]) -> None:
+        data = json.dumps(event, ensure_ascii=False)
+        for ws in list(self._sockets):
+            if ws.closed:
+                self._sockets.discard(ws)
+                continue
+            try:
+                await ws.send_str(data)
+            except (ConnectionError, RuntimeError):
+                # A tab closed mid-send; it reconnects and gets a fresh snapshot if it comes back.
+                self._sockets.discard(ws)
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"playground stopping")
+        self._sockets.clear()
+
+
+class Playground:
+    """The simulator, the bot connected to it, the web page, and the content watcher, started and stopped together.
+
+    ``async with Playground(settings, port=0) as playground:`` then open ``playground.url``.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        host: str | None = None,
+        port: int | None = None,
+        watch: bool = True,
+        debounce_ms: int = 200,
+        ready_timeout: float = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.host = host if host is not None else settings.playground_host
+        self._requested_port = port if port is not None else settings.playground_port
+        self.port: int | None = None
+        self.watch = watch
+        self.debounce_ms = debounce_ms
+        self.ready_timeout = ready_timeout
+        self.sim = DiscordSimulator()
+        self.hub = Hub()
+        self.people: list[SimUser] = [self.sim.default_user]
+        self.content: dict[str, Any] = {}
+        self._bot: ReferenceBot | None = None
+        self._bot_task: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self._follower: asyncio.Task[None] | None = None
+        self._watcher: asyncio.Task[None] | None = None
+        self._stop_watching = asyncio.Event()
+        self._data: tempfile.TemporaryDirectory[str] | None = None
+        self._sync_state: SyncState | None = None
+        self._endpoints: tuple[str, str] | None = None
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+
+    @property
+    def bot(self) -> ReferenceBot:
+        if self._bot is None:
+            raise RuntimeError("the playground is not started")
+        return self._bot
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the playground is not started")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def bot_task(self) -> asyncio.Task[None]:
+        """The running bot; it ends only when the playground closes, or when the bot fails."""
+        if self._bot_task is None:
+            raise RuntimeError("the playground is not started")
+        return self._bot_task
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._bot is not None:
+            raise RuntimeError("the playground is already started")
+        self._endpoints = current_endpoints()
+        try:
+            await self._start_bot()
+            await self._start_web()
+        except BaseException:
+            await self.close()
+            raise
+        self._follower = asyncio.create_task(self._follow(), name="playground-follower")
+        if self.watch:
+            self._watcher = asyncio.create_task(self._watch(), name="playground-watcher")
+        if not is_loopback(self.host):
+            log.warning(
+                "PLAYGROUND_HOST=%s: the playground is reachable from other machines and has no login; "
+                "anyone who reaches it can use the bot in it",
+                self.host,
+            )
+
+    async def _start_bot(self) -> None:
+        await self.sim.start()
+        second = self.sim.add_user(SECOND_USER[0], global_name=SECOND_USER[1])
+        if self.sim.default_guild is not None:
+            self.sim.add_member(self.sim.default_guild, second)
+        self.people.append(second)
+        # The sandbox's state (sync hash, anything the bot keeps) must never mix with the real DATA_DIR: a
+        # sync hash recorded against the simulator would make a later real sync look unnecessary.
+        self._data = tempfile.TemporaryDirectory(prefix="playground-")
+        data_dir = Path(self._data.name)
+        token = Secret(self.sim.token or "playground")
+        settings = dataclasses.replace(
+            self.settings,
+            discord_api_base=self.sim.api_base,
+            discord_gateway_url=self.sim.gateway_url,
+            discord_token=token,
+            data_dir=data_dir,
+            # Commands are synced into the simulator below, and the playground runs its own watcher so it can
+            # tell the page how each reload went.
+            dev_guild_id=None,
+            watch_content=False,
+            # One local process: no health endpoint to collide with a production unit's, no shards to split.
+            health_port=None,
+            shard_count=None,
+            shard_ids=None,
+        )
+        bot = create_bot(settings, guild_ready_timeout=0.1)
+        self.sim.bot_user.username = bot.library.pack.title[:BOT_NAME_LIMIT]
+        self._bot = bot
+        self._bot_task = asyncio.create_task(bot.start(token.get()), name="playground-bot")
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {self._bot_task, ready}, timeout=self.ready_timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if self._bot_task in done:
+                self._bot_task.result()
+                raise RuntimeError("the bot stopped before it was ready")
+            raise TimeoutError(f"the bot was not ready within {self.ready_timeout:g}s")
+        # Recorded as a synced global scope, so the bot's own re-sync after a reload that changes the commands
+        # reaches the simulator too.
+        self._sync_state = SyncState(data_dir)
+        await sync_commands(bot.tree, self._sync_state, None, force=True)
+        self.content = wire.content_json(None, bot.library.pack.version, self.sim.now())
+
+    async def _start_web(self) -> None:
+        app = web.Application(middlewares=[self._guard], client_max_size=1024 * 1024)
+        app.on_response_prepare.append(self._secure_headers)
+        app.router.add_get("/", self._index)
+        app.router.add_static("/static/", STATIC_DIR)
+        app.router.add_get("/api/state", self._get_state)
+        app.router.add_get("/api/commands", self._get_commands)
+        app.router.add_get("/api/messages", self._get_messages)
+        app.router.add_get("/api/messages/{message_id}", self._get_message)
+        app.router.add_get("/api/content", self._get_content)
+        app.router.add_get("/api/events", self._events)
+        app.router.add_post("/api/invoke", self._invoke)
+        app.router.add_post("/api/autocomplete", self._autocomplete)
+        app.router.add_post("/api/click", self._click)
+        app.router.add_post("/api/select", self._select)
+        app.router.add_post("/api/reload", self._reload)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        self._runner = runner
+        site = web.TCPSite(runner, self.host, self._requested_port, reuse_address=True)
+        await site.start()
+        self.port = int(runner.addresses[0][1])
+
+    async def close(self) -> None:
+        """Stop everything that was started, in the reverse order; safe to call more than once."""
+        self._stop_watching.set()
+        if self._watcher is not None:
+            # awatch checks its stop event between short steps; cancelling alone waits for its next timeout.
+            try:
+                await asyncio.wait_for(self._watcher, 5.0)
+            except TimeoutError:
+                log.warning("the content watcher did not stop in time")
+            except Exception:
+                log.exception("the content watcher failed")
+            self._watcher = None
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follower
+            self._follower = None
+        await self.hub.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._bot is not None:
+            await self._bot.close()
+        if self._bot_task is not None:
+            try:
+                await asyncio.wait_for(self._bot_task, 10.0)
+            except (TimeoutError, asyncio.CancelledError):
+                self._bot_task.cancel()
+            except Exception:
+                log.exception("the bot stopped with an error")
+        await self.sim.close()
+        if self._endpoints is not None:
+            # bot.start() pointed discord.py at the simulator process-wide; leave it as it was found.
+            use_endpoints(*self._endpoints)
+            self._endpoints = None
+        if self._data is not None:
+            self._data.cleanup()
+            self._data = None
+
+    # ------------------------------------------------------------------------------------------- state
+
+    @property
+    def channel_id(self) -> int:
+        return self.sim.default_channel.id
+
+    def channel_messages(self) -> list[SimMessage]:
+        return sorted(
+            (m for m in self.sim.messages.values() if m.channel_id == self.channel_id and not m.deleted),
+            key=lambda m: m.id,
+        )
+
+    def commands(self) -> list[dict[str, Any]]:
+        guild = self.sim.default_guild
+        scopes = [self.sim.get_commands(guild)] if guild is not None else []
+        return wire.commands_json([*scopes, self.sim.get_commands(None)])
+
+    def state(self) -> dict[str, Any]:
+        """Everything the page needs to draw itself from scratch."""
+        guild = self.sim.default_guild
+        channel = self.sim.default_channel
+        pack = self.bot.library.pack
+        return {
+            "app": {"id": str(self.sim.bot_user.id), "name": self.sim.bot_user.username, "color": pack.colour},
+            "guild": {"id": str(guild.id) if guild else None, "name": guild.name if guild else ""},
+            "channel": {"id": str(channel.id), "name": channel.name or "general"},
+            "users": [wire.user_json(u) for u in self.people],
+            "commands": self.commands(),
+            "messages": [wire.message_json(m) for m in self.channel_messages()],
+            "content": self.content,
+        }
+
+    async def _follow(self) -> None:
+        """Tell the pages about every new or edited message and every command sync, as the simulator records them.
+
+        The simulator wakes its waiters on every change, so this waits on that instead of polling.
+        """
+        sim = self.sim
+        seen: dict[int, tuple[int, bool, int]] = {}
+        syncs, rejections, version = len(sim.syncs), len(sim.rejections), -1
+        while True:
+            await sim.notifier.wait_for(lambda last=version: sim.notifier.version != last, None)
+            version = sim.notifier.version
+            changed = []
+            for message in list(sim.messages.values()):
+                key = (message.revision, message.deleted, message.flags)
+                if message.channel_id == self.channel_id and seen.get(message.id) != key:
+                    seen[message.id] = key
+                    changed.append(message)
+            events: list[dict[str, Any]] = []
+            if changed:
+                events.append({"type": "messages", "messages": [wire.message_json(m) for m in changed]})
+            if len(sim.syncs) != syncs:
+                syncs = len(sim.syncs)
+                events.append({"type": "commands", "commands": self.commands()})
+            if len(sim.rejections) > rejections:
+                # What Discord would have refused: the bot's user sees nothing, so the developer should.
+                events.append({"type": "rejections", "rejections": [str(r) for r in sim.rejections[rejections:]]})
+                rejections = len(sim.rejections)
+            for event in events:
+                try:
+                    await self.hub.publish(event)
+                except Exception:
+                    # One odd message must not stop the page from hearing about every later one.
+                    log.exception("could not send a %s event to the page", event["type"])
+
+    async def _watch(self) -> None:
+        try:
+            await watch_content(
+                self.bot.reloader, self._on_reload, debounce_ms=self.debounce_ms, stop=self._stop_watching
+            )
+        except Exception as exc:
+            # Not a bad pack (that is a refused reload, reported above) but a failure of the reload itself.
+            log.exception("live content reload stopped")
+            self.content = {**self.content, "watch_error": f"live reload stopped: {exc!r}; restart the playground"}
+            await self.hub.publish({"type": "content", "content": self.content})
+
+    async def _on_reload(self, result: ReloadResult) -> None:
+        if result.ok and result.commands_changed and self._sync_state is not None:
+            # Hash-guarded: a no-op when the bot's own re-sync already brought the simulator up to date.
+            try:
+                await sync_commands(self.bot.tree, self._sync_state, None)
+            except discord.HTTPException:
+                log.exception("could not sync the changed commands into the simulator")
+        self.content = wire.content_json(result, self.bot.library.pack.version, self.sim.now())
+        await self.hub.publish({"type": "content", "content": self.content})
+
+    # -------------------------------------------------------------------------------------------- http
+
+    @web.middleware
+    async def _guard(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        # Another web site open in the same browser can reach loopback too: a foreign Host (DNS rebinding) or
+        # Origin (a cross-site request) is refused, and a POST must be JSON, which no plain form can send.
+        if is_loopback(self.host) and not is_loopback(yarl.URL(f"http://{request.host}").host or ""):
+            return _error(403, "this playground answers only on its loopback address")
+        origin = request.headers.get("Origin")
+        if origin is not None and origin.rstrip("/") != f"{request.scheme}://{request.host}":
+            return _error(403, "cross-origin requests are not accepted")
+        if request.method == "POST" and request.content_type != "application/json":
+            return _error(415, "send JSON (Content-Type: application/json)")
+        try:
+            return await handler(request)
+        except ApiError as exc:
+            return _error(exc.status, exc.message)
+        except SimulatorUsageError as exc:
+            # What Discord's client would not let a user do (a missing option, a disabled button, ...).
+            return _error(400, str(exc))
+
+    async def _secure_headers(self, request: web.Request, response: web.StreamResponse) -> None:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        if request.path.startswith("/api/") or request.path == "/":
+            response.headers["Cache-Control"] = "no-store"
+
+    async def _index(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC_DIR / "index.html")
+
+    async def _get_state(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response(self.state())
+
+    async def _get_commands(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"commands": self.commands()})
+
+    async def _get_messages(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"messages": [wire.message_json(m) for m in self.channel_messages()]})
+
+    async def _get_message(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"message": wire.message_json(self._message(request.match_info["message_id"]))})
+
+    async def _get_content(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"content": self.content})
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(heartbeat=30.0)
+        await ws.prepare(request)
+        # Joined before the snapshot is taken, with no await between, so no change can fall in the gap.
+        self.hub.add(ws)
+        try:
+            await ws.send_json({"type": "hello", **self.state()})
+            async for _ in ws:
+                pass  # the page only listens; reading keeps the close handshake and heartbeats working
+        finally:
+            self.hub.discard(ws)
+        return ws
+
+    async def _invoke(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_body(request)
+        user = self._user(body)
+        record = await self.sim.invoke(_text(body, "command"), _mapping(body, "options"), user=user)
+        return await self._outcome(record, None)
+
+    async def _autocomplete(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_body(request)
+        user = self._user(body)
+        value = body.get("value", "")
+        if not isinstance(value, str):
+            raise ApiError(400, "value must be a string")
+        record = await self.sim.autocomplete(
+            _text(body, "command"), _text(body, "option"), value, options=_mapping(body, "options"), user=user
+        )
+        try:
+            await record.wait_for(lambda r: r.response or r.rejected_attempts, self._answer_within)
+        except TimeoutError:
+            return _error(504, NO_RESPONSE)
+        if record.response is None:
+            return _error(502, self._refusal(record))
+        return web.json_response({"ok": True, "choices": record.choices or []})
+
+    async def _click(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_body(request)
+        user = self._user(body)
+        message = self._message(body.get("message_id"))
+        record = await self.sim.click(message, _text(body, "custom_id"), user=user)
+        return await self._outcome(record, message)
+
+    async def _select(self, request: web.Request) -> web.StreamResponse:
+        body = await _json_body(request)
+        user = self._user(body)
+        values = body.get("values")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ApiError(400, "values must be a list of strings")
+        message = self._message(body.get("message_id"))
+        record = await self.sim.select(message, _text(body, "custom_id"), values, user=user)
+        return await self._outcome(record, message)
+
+    async def _reload(self, request: web.Request) -> web.StreamResponse:
+        result = await self.bot.reloader.reload()
+        await self._on_reload(result)
+        return web.json_response({"ok": result.ok, "content": self.content})
+
+    # ------------------------------------------------------------------------------------------ helpers
+
+    @property
+    def _answer_within(self) -> float:
+        return self.sim.first_response_deadline + RESPONSE_GRACE
+
+    async def _outcome(self, record: InteractionRecord, source: SimMessage | None) -> web.StreamResponse:
+        """Wait for the bot's first answer to `record`; the message it produced or changed, for the caller."""
+        try:
+            await record.wait_for(lambda r: r.response or r.rejected_attempts, self._answer_within)
+        except TimeoutError:
+            return _error(504, NO_RESPONSE, interaction_id=str(record.id))
+        response = record.response
+        if response is None:
+            return _error(502, self._refusal(record), interaction_id=str(record.id))
+        message = record.original or source
+        if message is not None and message.loading:
+            with contextlib.suppress(TimeoutError):
+                await message.wait_for(lambda m: not m.loading, DEFERRED_WAIT)
+        return web.json_response(
+            {
+                "ok": True,
+                "interaction_id": str(record.id),
+                "response_type": response.type,
+                "message": wire.message_json(message) if message is not None else None,
+            }
+        )
+
+    def _refusal(self, record: InteractionRecord) -> str:
+        found = [r for r in self.sim.rejections if r.interaction_id == record.id]
+        detail = f": {found[-1].code} {found[-1].message}" if found else ""
+        return f"{NO_RESPONSE} (Discord refused its answer{detail})"
+
+    def _user(self, body: Mapping[str, Any]) -> SimUser:
+        raw = body.get("user")
+        if raw is None:
+            return self.people[0]
+        for person in self.people:
+            if str(person.id) == str(raw):
+                return person
+        raise ApiError(400, f"unknown user {raw!r}")
+
+    def _message(self, raw: object) -> SimMessage:
+        if not isinstance(raw, str | int) or not str(raw).isdigit():
+            raise ApiError(400, "message_id must be a message id")
+        message = self.sim.messages.get(int(raw))
+        if message is None or message.channel_id != self.channel_id:
+            raise ApiError(404, f"no message {raw}")
+        return message
+
+
+def _error(status: int, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"ok": False, "error": message, **extra}, status=status)
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ApiError(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    return body
+
+
+def _text(body: Mapping[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise ApiError(400, f"{key} must be a non-empty string")
+    return value
+
+
+def _mapping(body: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = body.get(key) or {}
+    if not isinstance(value, dict):
+        raise ApiError(400, f"{key} must be an object")
+    return value

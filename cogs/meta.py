@@ -1,0 +1,40 @@
+"""/topics, /help and /about: what the bot can answer, how to ask, and where the answers come from."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import replies
+from bot.availability import everywhere
+from bot.client import ReferenceBot
+from bot.lookup import library_of, other_commands
+from bot.render import Viewer, render_about, render_contents, render_help
+
+
+class Meta(commands.Cog):
+    @everywhere
+    @app_commands.command(name="topics")
+    async def topics(self, interaction: discord.Interaction) -> None:
+        """Every command I answer, with a one-line summary of each"""
+        contents = render_contents(
+            library_of(interaction), viewer=Viewer(interaction.user.id), others=other_commands(interaction)
+        )
+        await replies.send(interaction, contents)
+
+    @everywhere
+    @app_commands.command(name="help")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """How to ask me things, with examples"""
+        await replies.send(interaction, render_help(library_of(interaction)))
+
+    @everywhere
+    @app_commands.command(name="about")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """What I am: the source document, the content pack version, and what it covers"""
+        await replies.send(interaction, render_about(library_of(interaction)))
+
+
+async def setup(bot: ReferenceBot) -> None:
+    await bot.add_cog(Meta())

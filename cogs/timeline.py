@@ -1,0 +1,41 @@
+"""/timeline: the moments in time the document names, in its order and in its own words."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import replies
+from bot.availability import everywhere
+from bot.client import ReferenceBot
+from bot.lookup import complete_events, library_of
+from bot.render import Viewer, find_event, render_timeline
+from bot.tree import UnknownValue
+
+
+class Timeline(commands.Cog):
+    @everywhere
+    @app_commands.command(name="timeline")
+    @app_commands.describe(
+        era="Open the timeline at this moment (start typing to see them)", private="Only you see the answer"
+    )
+    async def timeline(self, interaction: discord.Interaction, era: str | None = None, private: bool = False) -> None:
+        """What happened when: the moments the document names, in its order and its own words"""
+        library = library_of(interaction)
+        focus = None
+        if era is not None:
+            focus = find_event(library, era)
+            if focus is None:
+                raise UnknownValue("era", era)
+        await replies.send(
+            interaction, render_timeline(library, viewer=Viewer(interaction.user.id, private), focus=focus)
+        )
+
+    @timeline.autocomplete("era")
+    async def era_suggestions(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return complete_events(interaction, current)
+
+
+async def setup(bot: ReferenceBot) -> None:
+    await bot.add_cog(Timeline())

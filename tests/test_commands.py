@@ -1,0 +1,397 @@
+"""The commands end to end: real discord.py against the local Discord simulator, real Interaction payloads.
+
+Every command with every choice and both `private` values, every button and menu option on every page, clicks
+by another user, stale and unknown components, unknown commands, unknown option values, the cooldown and
+internal errors. The simulator refuses anything Discord would (limits, late or double answers), so each test
+ends with `assert_no_rejections`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot import navigation
+from bot.client import ReferenceBot, create_bot
+from bot.content import Library
+from bot.render import Button, key_of
+from bot.render.model import ActionRow
+from bot.replies import MessageView
+from bot.settings import Settings
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
+from tests.test_render import violations
+
+EPHEMERAL = 1 << 6
+CHANNEL_MESSAGE = 4
+UPDATE_MESSAGE = 7
+AUTOCOMPLETE_RESULT = 8
+
+
+@dataclasses.dataclass
+class World:
+    sim: DiscordSimulator
+    bot: ReferenceBot
+
+    @property
+    def library(self) -> Library:
+        return self.bot.library
+
+    async def run(self, name: str, options: dict[str, Any] | None = None, **where: Any) -> InteractionRecord:
+        record = await self.sim.invoke(name, options, **where)
+        await record.wait_response()
+        return record
+
+    async def answer(self, name: str, options: dict[str, Any] | None = None, **where: Any) -> SimMessage:
+        """Run a command and return the message it answered with."""
+        record = await self.run(name, options, **where)
+        assert record.response is not None and record.response.type == CHANNEL_MESSAGE
+        return await record.wait_original()
+
+    async def press(self, message: SimMessage, custom_id: str, **who: Any) -> InteractionRecord:
+        record = await self.sim.click(message, custom_id, **who)
+        await record.wait_response()
+        return record
+
+    async def pick(self, message: SimMessage, custom_id: str, value: str, **who: Any) -> InteractionRecord:
+        record = await self.sim.select(message, custom_id, [value], **who)
+        await record.wait_response()
+        return record
+
+
+async def start(settings: Settings) -> AsyncIterator[World]:
+    async with DiscordSimulator() as sim:
+        # discord.py waits this long for more GUILD_CREATEs before on_ready; the simulator sends them at once.
+        bot = create_bot(settings, guild_ready_timeout=0.05)
+        async with run_client(bot, sim) as running:
+            await running.tree.sync()
+            yield World(sim, running)
+            # Nothing was kept per message, and no timed-out view took the DynamicItems with it.
+            store = running._connection._view_store
+            assert not store._views and not store._synced_message_views
+            assert set(navigation.DYNAMIC_ITEMS) <= set(store._dynamic_items.values())
+        sim.assert_no_rejections()
+
+
+@pytest.fixture
+async def world() -> AsyncIterator[World]:
+    async for w in start(Settings(cooldown_rate=10_000)):
+        yield w
+
+
+def title(message: SimMessage) -> str:
+    return str(message.embeds[0].get("title"))
+
+
+def field_names(message: SimMessage) -> list[str]:
+    return [f["name"] for f in message.embeds[0].get("fields") or []]
+
+
+def select_of(message: SimMessage) -> dict[str, Any]:
+    return next(c for c in message.iter_components() if c.get("type") == 3)
+
+
+def nav(message: SimMessage, slot: str) -> dict[str, Any]:
+    """The page button `slot` (f, p, n or l) of a message."""
+    return next(
+        b for b in message.buttons() if b["custom_id"].startswith("nir:page:") and b["custom_id"].endswith(f":{slot}")
+    )
+
+
+def fits(message: SimMessage) -> None:
+    payload = {"content": message.content or None, "embeds": message.embeds, "components": message.components}
+    problems = [p for p in violations({**payload, "allowed_mentions": {"parse": []}}) if "allowed_mentions" not in p]
+    assert not problems, problems
+
+
+# ------------------------------------------------------------------------------------------------ commands
+
+
+@pytest.mark.parametrize("private", [False, True])
+async def test_every_topic_command_shows_its_topic(world: World, private: bool) -> None:
+    for topic in world.library.commands:
+        record = await world.run(str(topic.command), {"private": private} if private else None)
+        message = await record.wait_original()
+        assert title(message) == topic.title
+        assert message.ephemeral is private
+        assert len(field_names(message)) == len(topic.points)
+        assert message.embeds[0]["footer"]["text"].startswith(f"Source: {world.library.pack.source_title} › ")
+        fits(message)
+        # The request told Discord to ping nobody, whatever the text holds.
+        assert record.response is not None
+        assert (record.response.data or {}).get("allowed_mentions") == {"parse": []}
+
+
+async def test_every_choice_opens_its_part(world: World) -> None:
+    parents = [t for t in world.library.commands if t.children]
+    assert {t.command for t in parents} == {"overview", "collaboration", "achievements"}
+    for parent in parents:
+        assert parent.option is not None
+        for child in world.library.children(parent):
+            for private in (False, True):
+                options = {parent.option.name: key_of(child.id), "private": private}
+                message = await world.answer(str(parent.command), options)
+                assert title(message) == child.title
+                assert message.ephemeral is private
+
+
+async def test_commands_work_in_dms_and_user_installs(world: World) -> None:
+    dm = await world.answer("history", dm=True)
+    assert title(dm) == world.library.by_command["history"].title
+    private_channel = await world.answer("timeline", context=2)
+    assert title(private_channel) == "Timeline"
+
+
+async def test_synced_commands_carry_contexts_and_installs(world: World) -> None:
+    for command in world.sim.get_commands():
+        assert sorted(command["contexts"]) == [0, 1, 2], command["name"]
+        assert sorted(command["integration_types"]) == [0, 1], command["name"]
+
+
+@pytest.mark.parametrize("private", [False, True])
+async def test_timeline_opens_at_each_era(world: World, private: bool) -> None:
+    for event in world.library.timeline:
+        message = await world.answer("timeline", {"era": event.id, "private": private})
+        assert f"▶ {event.when}" in field_names(message)
+        assert message.ephemeral is private
+        fits(message)
+
+
+async def test_timeline_autocomplete_suggests_events(world: World) -> None:
+    # Without a search index the plain filter answers (the index has its own tests).
+    world.bot.search = None  # type: ignore[assignment]
+    record = await world.sim.autocomplete("timeline", "era", "2004")
+    await record.wait_response()
+    assert record.response is not None and record.response.type == AUTOCOMPLETE_RESULT
+    assert {"name": "in 2004 — NTM-I is set up", "value": "ntm-i-2004"} in (record.choices or [])
+    everything = await world.sim.autocomplete("timeline", "era", "")
+    await everything.wait_response()
+    assert [c["value"] for c in everything.choices or []] == [e.id for e in world.library.timeline]
+
+
+async def test_autocomplete_prefers_the_search_index(world: World) -> None:
+    class Index:
+        def complete_events(self, query: str) -> list[tuple[str, str]]:
+            return [(f"from the index: {query}", "outlook")]
+
+    world.bot.search = Index()  # type: ignore[attr-defined]
+    record = await world.sim.autocomplete("timeline", "era", "later")
+    await record.wait_response()
+    assert record.choices == [{"name": "from the index: later", "value": "outlook"}]
+
+
+async def test_topics_help_and_about(world: World) -> None:
+    contents = await world.answer("topics")
+    names = [n.split(" — ")[0] for n in field_names(contents)]
+    assert names[: len(world.library.commands)] == [f"/{t.command}" for t in world.library.commands]
+    more = contents.embeds[0]["fields"][-1]["value"]
+    assert "`/timeline`" in more and "`/help`" in more and "`/about`" in more and "`/overview`" not in more
+    help_message = await world.answer("help")
+    assert help_message.ephemeral and title(help_message) == "How to use me"
+    about = await world.answer("about")
+    assert title(about) == world.library.pack.title
+    for message in (contents, help_message, about):
+        fits(message)
+
+
+# ------------------------------------------------------------------------------------- buttons and menus
+
+
+async def test_every_button_on_every_timeline_page(world: World) -> None:
+    message = await world.answer("timeline")
+    pages = int(next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))["label"].split("/")[1])
+    assert pages == 3
+    seen = [field_names(message)]
+    for turn in range(1, pages):
+        record = await world.press(message, nav(message, "n")["custom_id"])
+        assert record.response is not None and record.response.type == UPDATE_MESSAGE
+        await message.wait_for(lambda m, n=turn: m.revision >= n)
+        seen.append(field_names(message))
+        fits(message)
+    assert [name for page in seen for name in page] == [e.when for e in world.library.timeline]
+    assert nav(message, "n")["disabled"] and nav(message, "l")["disabled"]
+    for slot, expected in (("p", 1), ("f", 0), ("l", 2)):
+        revision = message.revision
+        await world.press(message, nav(message, slot)["custom_id"])
+        await message.wait_for(lambda m, r=revision: m.revision > r)
+        assert field_names(message) == seen[expected]
+
+
+async def test_every_jump_option_on_every_topic(world: World) -> None:
+    for topic in world.library.topics:
+        command = world.library.command_of(topic)
+        assert command.command is not None
+        options = {command.option.name: key_of(topic.id)} if topic.parent and command.option else None
+        first = await world.answer(command.command, options)
+        for option in select_of(first)["options"]:
+            # A fresh answer for each option, since a jump replaces the message and its menu.
+            message = await world.answer(command.command, options)
+            record = await world.pick(message, select_of(message)["custom_id"], option["value"])
+            assert record.response is not None and record.response.type == UPDATE_MESSAGE
+            await message.wait_for(lambda m: m.revision >= 1)
+            assert title(message) == world.library.by_id[option["value"]].title
+            fits(message)
+
+
+async def test_timeline_menu_jumps_to_each_event(world: World) -> None:
+    message = await world.answer("timeline", {"private": True})
+    for event in world.library.timeline:
+        menu = select_of(message)
+        revision = message.revision
+        await world.pick(message, menu["custom_id"], f"@{event.id}")
+        await message.wait_for(lambda m, r=revision: m.revision > r)
+        assert f"▶ {event.when}" in field_names(message)
+        assert message.ephemeral
+
+
+async def test_pages_of_a_long_topic(world: World) -> None:
+    # The shipped topics fit on one page; a topic with four times the points needs several.
+    history = world.library.by_command["history"]
+    longer = dataclasses.replace(history, points=history.points * 4)
+    world.bot.swap_library(replace_topics(world.library, {"history": longer}))
+    message = await world.answer("history", {"private": True})
+    position = next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))
+    assert position["disabled"] and position["label"] == "1/4"
+    assert nav(message, "f")["disabled"] and nav(message, "p")["disabled"]
+    await world.press(message, nav(message, "l")["custom_id"])
+    await message.wait_for(lambda m: m.revision >= 1)
+    assert message.ephemeral
+    assert next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))["label"] == "4/4"
+    fits(message)
+
+
+async def test_another_users_click_gets_their_own_private_page(world: World) -> None:
+    other = world.sim.add_user("someone-else")
+    message = await world.answer("timeline")
+    record = await world.press(message, nav(message, "n")["custom_id"], user=other)
+    assert record.response is not None and record.response.type == CHANNEL_MESSAGE
+    theirs = await record.wait_original()
+    assert theirs.ephemeral and message.revision == 0
+    assert field_names(theirs) != field_names(message)
+    # Their copy is theirs: its buttons carry their id, and their clicks on it edit it.
+    assert all(f":{other.id}:1" in c for c in theirs.custom_ids())
+    menu = select_of(message)
+    picked = await world.pick(message, menu["custom_id"], menu["options"][-1]["value"], user=other)
+    assert picked.response is not None and picked.response.type == CHANNEL_MESSAGE
+    await world.press(theirs, nav(theirs, "n")["custom_id"], user=other)
+    await theirs.wait_for(lambda m: m.revision >= 1)
+    assert message.revision == 0
+
+
+async def test_stale_button_gets_a_short_private_answer(world: World) -> None:
+    message = await world.answer("collaboration")
+    menu = select_of(message)
+    shrunk = dataclasses.replace(world.library, topics=tuple(t for t in world.library.topics if t.id != "coalition"))
+    world.bot.swap_library(Library(shrunk.pack, shrunk.source, shrunk.topics, shrunk.timeline))
+    record = await world.pick(message, menu["custom_id"], "coalition")
+    reply = await record.wait_original()
+    assert reply.ephemeral and reply.content == navigation.STALE
+    assert message.revision == 0
+
+
+async def test_unknown_component_gets_a_private_answer(world: World) -> None:
+    channel = world.bot.get_partial_messageable(world.sim.default_channel.id)
+    legacy = ActionRow(
+        (
+            Button("legacy:thing", "Old"),
+            Button("nir:page:history:9999999:1:0:n", "Too far"),
+            Button("nir:page:history:0:1:0:n", "Page"),
+        )
+    )
+    sent = await channel.send("from an older version", view=MessageView([legacy]))
+    message = world.sim.message(sent.id)
+    for custom_id in ("legacy:thing", "nir:page:history:9999999:1:0:n"):
+        record = await world.press(message, custom_id)
+        reply = await record.wait_original()
+        assert reply.ephemeral and reply.content == navigation.UNCLAIMED
+    # A current custom_id on any message still works, by itself: it answers with the page, once.
+    record = await world.press(message, "nir:page:history:0:1:0:n")
+    assert len(record.attempts) == 1
+    page = await record.wait_original()
+    assert title(page) == world.library.by_command["history"].title
+
+
+async def test_unknown_command_gets_a_private_answer(world: World) -> None:
+    world.bot.tree.remove_command("impact")
+    message = await world.answer("impact")
+    assert message.ephemeral and "no longer exists" in message.content
+
+
+async def test_removed_topic_command_gets_a_private_answer(world: World) -> None:
+    world.bot.swap_library(replace_topics(world.library, {}, drop={"impact"}))
+    message = await world.answer("impact")
+    assert message.ephemeral and "no longer in my library" in message.content
+
+
+async def test_unknown_option_values_get_private_answers(world: World) -> None:
+    era = await world.answer("timeline", {"era": "the year 3000"})
+    assert era.ephemeral and "“the year 3000”" in era.content and "era" in era.content
+    # A part the registered choices still offer but the reloaded library no longer has.
+    collaboration = world.library.by_command["collaboration"]
+    fewer = dataclasses.replace(collaboration, children=("coalition",))
+    world.bot.swap_library(replace_topics(world.library, {"collaboration": fewer}, drop={"united-states"}))
+    part = await world.answer("collaboration", {"partner": "united-states"})
+    assert part.ephemeral and "partner" in part.content
+
+
+async def test_internal_error_is_logged_and_answered(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    # discord.py loads extensions itself, so the loaded module is reached through sys.modules.
+    monkeypatch.setattr(sys.modules["cogs.topics"], "render_topic", broken)
+    monkeypatch.setattr("bot.navigation.render_key", broken)
+    with caplog.at_level(logging.ERROR):
+        message = await world.answer("history")
+        assert message.ephemeral and "Something went wrong" in message.content
+        timeline = await world.answer("timeline")
+        record = await world.press(timeline, nav(timeline, "n")["custom_id"])
+        reply = await record.wait_original()
+        assert reply.ephemeral and "Something went wrong" in reply.content
+    assert any("boom" in (r.exc_text or "") for r in caplog.records)
+
+
+async def test_cooldown_answers_with_the_time_left() -> None:
+    async for w in start(Settings(cooldown_rate=2, cooldown_seconds=60)):
+        await w.answer("history")
+        await w.answer("role")
+        # Typing into autocomplete does not count.
+        record = await w.sim.autocomplete("timeline", "era", "")
+        await record.wait_response()
+        limited = await w.answer("objectives")
+        assert limited.ephemeral and "try again in" in limited.content
+        seconds = int(limited.content.split("try again in ")[1].split(" s")[0])
+        assert 1 <= seconds <= 60
+        other = w.sim.add_user("patient")
+        assert not (await w.answer("objectives", user=other)).ephemeral
+
+
+def replace_topics(library: Library, new: dict[str, Any], drop: set[str] | frozenset[str] = frozenset()) -> Library:
+    topics = tuple(new.get(t.id, t) for t in library.topics if t.id not in drop)
+    return Library(library.pack, library.source, topics, library.timeline)
+
+
+async def test_stale_page_button_gets_a_short_private_answer(world: World) -> None:
+    history = world.library.by_command["history"]
+    world.bot.swap_library(
+        replace_topics(world.library, {"history": dataclasses.replace(history, points=history.points * 3)})
+    )
+    message = await world.answer("history")
+    world.bot.swap_library(replace_topics(world.library, {}, drop={"history"}))
+    record = await world.press(message, nav(message, "n")["custom_id"])
+    reply = await record.wait_original()
+    assert reply.ephemeral and reply.content == navigation.STALE and message.revision == 0
+
+
+async def test_autocomplete_of_an_unknown_command_gets_an_empty_list(world: World) -> None:
+    world.bot.tree.remove_command("timeline")
+    record = await world.sim.autocomplete("timeline", "era", "x")
+    await record.wait_response()
+    assert record.response is not None and record.response.type == AUTOCOMPLETE_RESULT
+    assert record.choices == []
