@@ -1,0 +1,268 @@
+"""End to end through the real discord.py client and the local Discord simulator.
+
+What `tests/test_commands.py` does not already cover: the synced command set against a reviewed snapshot, the
+hash-guarded start-up sync, autocomplete on every autocomplete option with hostile input, Discord-side faults
+(429, 5xx, a dropped gateway, op 7), buttons surviving a restart, and the real `python -m bot` process.
+Every simulator made here is also checked by the suite-wide guard in `conftest.py`: nothing was refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import limits
+from bot.client import ReferenceBot, create_bot
+from bot.settings import SHIPPED_CONTENT_DIR, Settings
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "commands.json"
+ROOT = Path(__file__).resolve().parent.parent
+CHANNEL_MESSAGE, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT = 4, 7, 8
+
+
+@asynccontextmanager
+async def running(sim: DiscordSimulator, settings: Settings) -> AsyncIterator[ReferenceBot]:
+    # discord.py waits this long for more GUILD_CREATEs before on_ready; the simulator sends them at once.
+    bot = create_bot(settings, guild_ready_timeout=0.05)
+    async with run_client(bot, sim) as ready:
+        yield ready
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", cooldown_rate=10_000)
+
+
+async def answered_once(record: InteractionRecord) -> SimMessage:
+    """The bot answered with a message, and acknowledged the interaction exactly once."""
+    response = await record.wait_response()
+    assert response.type == CHANNEL_MESSAGE
+    assert [a.accepted for a in record.attempts].count(True) == 1
+    return await record.wait_original()
+
+
+# ------------------------------------------------------------------------------------------------ sync
+
+
+def _reviewable(commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a reviewer reads: names, descriptions, options, choices, contexts, install types (no ids)."""
+    keep = ("name", "description", "type", "contexts", "integration_types", "default_member_permissions", "nsfw")
+
+    def option(o: dict[str, Any]) -> dict[str, Any]:
+        out = {k: o[k] for k in ("name", "description", "type", "required", "autocomplete") if k in o}
+        if o.get("choices"):
+            out["choices"] = [{"name": c["name"], "value": c["value"]} for c in o["choices"]]
+        for bound in ("min_length", "max_length"):
+            if bound in o:
+                out[bound] = o[bound]
+        return out
+
+    return sorted(
+        ({**{k: c.get(k) for k in keep}, "options": [option(o) for o in c.get("options") or []]} for c in commands),
+        key=lambda c: c["name"],
+    )
+
+
+async def test_synced_commands_match_the_reviewed_snapshot(settings: Settings) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        synced = _reviewable(sim.get_commands(None))
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(json.dumps(synced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert synced == expected, "the command set changed: review it, then run with UPDATE_SNAPSHOTS=1"
+
+
+async def test_start_up_sync_happens_only_when_the_commands_changed(settings: Settings, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT_DIR, content)
+    async with DiscordSimulator() as sim:
+        guild = sim.default_guild
+        assert guild is not None
+        dev = replace(settings, dev_guild_id=guild.id, content_dir=content)
+
+        async with running(sim, dev):
+            pass
+        assert sim.sync_count(guild) == 1
+        assert sim.sync_count(None) == 0, "a start must never sync globally"
+
+        async with running(sim, dev) as bot:
+            record = await sim.invoke("objectives", guild=guild)
+            await answered_once(record)
+            assert bot.library.by_command["objectives"].title
+        assert sim.sync_count(guild) == 1, "unchanged commands were synced again"
+
+        topic = content / "topics" / "objectives.yaml"
+        topic.write_text(
+            topic.read_text(encoding="utf-8").replace('description: "What NATO', 'description: "Why and what NATO'),
+            encoding="utf-8",
+        )
+        async with running(sim, dev):
+            pass
+        assert sim.sync_count(guild) == 2
+        described = {c["name"]: c["description"] for c in sim.get_commands(guild)}
+        assert described["objectives"].startswith("Why and what NATO")
+        assert json.loads((dev.data_dir / "sync-state.json").read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------------------------------------ autocomplete
+
+HOSTILE = ["", "ti", "2003", "zzqx nonsense wxyv", "x" * 6000, '") OR * NEAR(', "@everyone <@1>", "🇮🇶 ✈️ ‏עברית"]
+
+
+async def test_every_autocomplete_option_answers_valid_choices(settings: Settings) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        options = [
+            (command["name"], option["name"])
+            for command in sim.get_commands(None)
+            for option in command.get("options") or []
+            if option.get("autocomplete")
+        ]
+        assert ("timeline", "era") in options and ("search", "query") in options
+        for name, focused in options:
+            for value in HOSTILE:
+                record = await sim.autocomplete(name, focused, value)
+                response = await record.wait_response()
+                assert response.type == AUTOCOMPLETE_RESULT
+                choices = record.choices or []
+                assert len(choices) <= limits.AUTOCOMPLETE_CHOICES
+                for choice in choices:
+                    assert 1 <= len(choice["name"]) <= limits.CHOICE_NAME
+                    assert len(str(choice["value"])) <= limits.CHOICE_VALUE
+                if value == "":
+                    assert choices, f"/{name} {focused}: an empty query should offer starting points"
+
+
+# ------------------------------------------------------------------------------------------------ faults
+
+
+async def test_a_rate_limited_callback_is_retried_and_answered_once(settings: Settings) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        fault = sim.faults.rate_limit("POST /interactions/*/callback", retry_after=0.05, times=1)
+        record = await sim.invoke("objectives")
+        message = await answered_once(record)
+        assert fault.hits == 1  # the first callback got the 429, the retry the answer
+        assert message.embeds[0]["title"] == bot.library.by_command["objectives"].title
+
+
+async def test_a_server_error_on_a_callback_is_retried_and_answered_once(settings: Settings) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        fault = sim.faults.server_error("POST /interactions/*/callback", status=503, times=1)
+        # discord.py waits 1 s before retrying a 5xx: within Discord's 3 s, once.
+        record = await sim.invoke("challenges")
+        await answered_once(record)
+        assert fault.hits == 1
+
+
+async def test_the_bot_answers_after_a_dropped_gateway_and_resume(settings: Settings) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        resumed_before = sim.gateway_event_count("resume")
+        await sim.drop_connection()
+        # Sent while the bot is away: the simulator holds it and replays it on RESUME, as Discord does.
+        record = await sim.invoke("future")
+        await answered_once(record)
+        assert sim.gateway_event_count("resume") == resumed_before + 1
+
+
+async def test_the_bot_answers_after_op_7_reconnect(settings: Settings) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        resumed_before = sim.gateway_event_count("resume")
+        await sim.send_reconnect()
+        await sim.wait_until(lambda: sim.gateway_event_count("resume") > resumed_before)
+        await answered_once(await sim.invoke("impact"))
+
+
+# ------------------------------------------------------------------------------------------------ restart
+
+
+async def test_buttons_sent_before_a_restart_keep_working(settings: Settings) -> None:
+    async with DiscordSimulator() as sim:
+        async with running(sim, settings) as bot:
+            await bot.tree.sync()
+            message = await answered_once(await sim.invoke("timeline"))
+        # A new process: a new bot, nothing carried over but what the message itself holds.
+        async with running(sim, settings):
+            next_id = next(b["custom_id"] for b in message.buttons() if b["custom_id"].endswith(":n"))
+            first_page = message.embeds[0]
+            click = await sim.click(message, next_id)
+            response = await click.wait_response()
+            assert response.type == UPDATE_MESSAGE
+            edited = await message.wait_for(lambda m: m.revision >= 1)
+            assert edited.embeds[0] != first_page
+
+
+# ------------------------------------------------------------------------------------------------ the process
+
+
+async def _wait_for(predicate: Any, proc: asyncio.subprocess.Process, within: float = 20.0) -> None:
+    async def poll() -> None:
+        while not predicate():
+            if proc.returncode is not None:
+                output = (await proc.stdout.read()).decode() if proc.stdout else ""
+                raise AssertionError(f"the bot exited early with {proc.returncode}:\n{output}")
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(poll(), within)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+async def test_the_real_process_answers_and_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
+    async with DiscordSimulator() as sim:
+        guild = sim.default_guild
+        assert guild is not None
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))},
+            "DISCORD_TOKEN": "sim-token",
+            "DISCORD_API_BASE": sim.api_base,
+            "DISCORD_GATEWAY_URL": sim.gateway_url,
+            "DEV_GUILD_ID": str(guild.id),
+            "DATA_DIR": str(tmp_path / "data"),
+            "LOG_LEVEL": "INFO",
+            # The working directory is a temp folder (so no stray .env is read): find the package from here.
+            "PYTHONPATH": str(ROOT),
+        }
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            # It syncs the dev guild at start-up, then connects.
+            await _wait_for(lambda: sim.sync_count(guild) == 1, proc)
+            await sim.wait_for_session(0, within=20)
+            message = await answered_once(await sim.invoke("objectives", guild=guild))
+            assert message.embeds
+            loop = asyncio.get_running_loop()
+            sent = loop.time()
+            proc.send_signal(sig)
+            code = await asyncio.wait_for(proc.wait(), 10)
+            assert code == 0
+            assert loop.time() - sent < 10
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        output = (await proc.stdout.read()).decode() if proc.stdout else ""
+        assert "sim-token" not in output, "the token leaked into the log"
+        assert "Traceback" not in output
