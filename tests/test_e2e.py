@@ -266,3 +266,101 @@ async def test_the_real_process_answers_and_stops_cleanly(tmp_path: Path, sig: s
         output = (await proc.stdout.read()).decode() if proc.stdout else ""
         assert "sim-token" not in output, "the token leaked into the log"
         assert "Traceback" not in output
+
+
+# ------------------------------------------------------------------------------------------------ reachability
+
+
+async def test_every_topic_and_event_is_reachable_in_at_most_two_interactions(settings: Settings) -> None:
+    """One slash command (with its option) opens every topic and every event; /topics + its menu is the other way."""
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        library = bot.library
+        for topic in library.topics:
+            parent = library.command_of(topic)
+            options = {parent.option.name: topic.id} if topic.parent and parent.option else None
+            message = await answered_once(await sim.invoke(str(parent.command), options))
+            assert message.embeds[0]["title"] == topic.title, topic.id
+        for event in library.timeline:
+            message = await answered_once(await sim.invoke("timeline", {"era": event.id}))
+            assert any(event.title in f["value"] or event.when in f["name"] for f in message.embeds[0]["fields"])
+
+        # The other way in: the table of contents, then its jump menu, for every topic it offers.
+        contents = await answered_once(await sim.invoke("topics"))
+        offered = [
+            (menu["custom_id"], option["value"])
+            for menu in contents.iter_components()
+            if menu.get("type") == 3
+            for option in menu["options"]
+        ]
+        assert offered, "the table of contents offers no jump menu"
+        for custom_id, value in offered:
+            # A pick edits the message it was on, so each pick starts from a fresh table of contents.
+            fresh = await answered_once(await sim.invoke("topics"))
+            pick = await sim.select(fresh, custom_id, [value])
+            await pick.wait_response()
+            assert [a.accepted for a in pick.attempts].count(True) == 1
+            shown = await fresh.wait_for(lambda m: m.revision >= 1)
+            assert shown.embeds[0]["title"] != contents.embeds[0]["title"], value
+
+
+HOSTILE_QUERIES = [
+    '"',
+    "*",
+    "NEAR(a b)",
+    "training AND OR NOT",
+    "(((",
+    "-minus:colon^",
+    "🇮🇶✈️",
+    "‏עברית",
+    "@everyone <@&1> <#2>",
+    "x" * 200,
+    "chalenges",
+    "qqqq zzzz",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+async def test_search_answers_any_query_through_discord(settings: Settings, query: str) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings) as bot:
+        await bot.tree.sync()
+        message = await answered_once(await sim.invoke("search", {"query": query}))
+        assert message.embeds, "every search answers with results or suggestions"
+        assert "Traceback" not in message.text()
+
+
+# ------------------------------------------------------------------------------------------------ sync command
+
+
+async def test_the_sync_command_registers_the_commands(tmp_path: Path) -> None:
+    async with DiscordSimulator() as sim:
+        guild = sim.default_guild
+        assert guild is not None
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))},
+            "DISCORD_TOKEN": "sim-token",
+            "DISCORD_API_BASE": sim.api_base,
+            "DISCORD_GATEWAY_URL": sim.gateway_url,
+            "DATA_DIR": str(tmp_path / "data"),
+            "PYTHONPATH": str(ROOT),
+        }
+        for args, scope in ((["--guild", str(guild.id)], guild), (["--global"], None)):
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "sync",
+                *args,
+                cwd=tmp_path,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            output, _ = await asyncio.wait_for(proc.communicate(), 30)
+            assert proc.returncode == 0, output.decode()
+            assert sim.sync_count(scope) == 1
+            names = {c["name"] for c in sim.get_commands(scope)}
+            assert {"objectives", "timeline", "search", "topics"} <= names
+            assert "sim-token" not in output.decode()
+        # Never connected to the gateway: syncing is a REST-only operator action.
+        assert sim.gateway_event_count("connect") == 0
