@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from bot.content import Library, load_library
+from bot.search import SearchIndex
+from bot.settings import SHIPPED_CONTENT_DIR
 from bot.simulator import DiscordSimulator
 
 SIMULATOR_TESTS = Path(__file__).parent / "simulator"
@@ -21,6 +24,17 @@ SIMULATOR_TESTS = Path(__file__).parent / "simulator"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "provokes_rejections: the test makes the simulator refuse a request on purpose")
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    """The shipped pack, loaded once: it is frozen, so every test can share it."""
+    return load_library(SHIPPED_CONTENT_DIR)
+
+
+@pytest.fixture(scope="session")
+def index(library: Library) -> SearchIndex:
+    return SearchIndex(library)
 
 
 @pytest.fixture(autouse=True)

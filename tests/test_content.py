@@ -14,11 +14,6 @@ from bot.report import report
 from bot.settings import SHIPPED_CONTENT_DIR
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(SHIPPED_CONTENT_DIR)
-
-
 def test_every_shipped_file_loads_and_all_failures_are_reported_together() -> None:
     # One load of the whole pack: a ContentError here lists every problem at once.
     try:

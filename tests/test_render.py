@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot import limits
-from bot.content import Library, Topic, load_library
+from bot.content import Library, Topic
 from bot.render import (
     CONTENTS,
     TIMELINE,
@@ -35,7 +34,6 @@ from bot.render import (
 from bot.render.ids import JUMP_TEMPLATE, PAGE_TEMPLATE, POSITION_TEMPLATE, event_target
 from bot.render.text import clip, paragraph_ranges
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 USER = 123456789012345678
 TEMPLATES = tuple(re.compile(t) for t in (PAGE_TEMPLATE, POSITION_TEMPLATE, JUMP_TEMPLATE))
 
@@ -116,11 +114,6 @@ def violations(payload: dict[str, Any]) -> list[str]:
 def assert_fits(reply: Reply) -> None:
     problems = violations(reply.payload())
     assert not problems, problems
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT_DIR)
 
 
 def all_topic_pages(library: Library, viewer: Viewer) -> Iterator[tuple[Topic, int, Reply]]:

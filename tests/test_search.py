@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.search import Hit, Kind, SearchIndex, query_terms
-
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
-
-
-@pytest.fixture(scope="module")
-def index(library: Library) -> SearchIndex:
-    return SearchIndex(library)
 
 
 def targets(hits: list[Hit]) -> list[str]:

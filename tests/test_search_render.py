@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import limits
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.render import Reply, Viewer, key_of
 from bot.render.ids import PAGE_TEMPLATE, TIMELINE
 from bot.render.pages import layout, page_of
@@ -30,20 +29,9 @@ from bot.search import Hit, Kind, SearchIndex
 from bot.simulator.errors import FormErrors
 from bot.simulator.validation import validate_message
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
 # The longest user id Discord can hand out, so every custom_id is measured at its worst.
 USER = 10**19 + 12345
 VIEWERS = [Viewer(USER, False), Viewer(USER, True), Viewer(1, False)]
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
-
-
-@pytest.fixture(scope="module")
-def index(library: Library) -> SearchIndex:
-    return SearchIndex(library)
 
 
 def check(answer: Reply) -> dict[str, Any]:

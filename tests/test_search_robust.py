@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import limits
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.search import SearchIndex, escape_markdown
-
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library(CONTENT)
-
-
-@pytest.fixture(scope="module")
-def index(library: Library) -> SearchIndex:
-    return SearchIndex(library)
-
 
 NASTY = [
     "",
