@@ -77,7 +77,7 @@ async def _serve(settings: Settings) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if settings.discord_token is None:
         if settings.require_token:
             # A production unit without its token must fail loudly, not quietly serve a local sandbox.
@@ -94,7 +94,7 @@ def cmd_playground(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, playground_host=args.host)
     if args.port is not None:
         settings = dataclasses.replace(settings, playground_port=args.port)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return _playground(settings, token_missing=settings.discord_token is None)
 
 
@@ -111,10 +111,15 @@ async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> i
     import discord
 
     from .client import create_bot
+    from .endpoints import use_endpoints
     from .sync import SyncState, sync_commands
 
     assert settings.discord_token is not None
+    # A one-off beside the running service, which may hold the health port and watch the pack already.
+    settings = dataclasses.replace(settings, health_port=None, watch_content=False)
     bot = create_bot(settings)
+    # start() points discord.py at DISCORD_API_BASE; a sync only logs in, so it must do the same itself.
+    use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     async with bot:
         # login() runs setup_hook, which loads every extension, so the tree is complete before syncing.
         await bot.login(settings.discord_token.get())
@@ -127,7 +132,7 @@ async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> i
 
 def cmd_sync(args: argparse.Namespace) -> int:
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if settings.discord_token is None:
         _out(NO_TOKEN, err=True)
         return 1

@@ -1,4 +1,9 @@
-"""The bot: a `commands.Bot` subclass that receives its settings and content library, and the factory that builds it."""
+"""The bot: a `commands.AutoShardedBot` subclass that receives its settings and content library, and the factory
+that builds it.
+
+Sharded always: with SHARD_COUNT/SHARD_IDS unset, discord.py asks Discord how many shards to run and runs them
+all in this process; with them set, this process runs its share and others run the rest.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -14,7 +20,9 @@ from discord.ext import commands
 from . import navigation
 from .content import Library, load_library
 from .endpoints import use_endpoints
-from .reload import ContentReloader, watch_content
+from .health import HealthServer
+from .metrics import BotMetrics, PackInfo, ShardStatus, finite
+from .reload import ContentReloader, ReloadResult, watch_content
 from .search import SearchIndex
 from .settings import Settings
 from .sync import SyncState, sync_commands
@@ -33,7 +41,7 @@ def discover_extensions() -> tuple[str, ...]:
     )
 
 
-class ReferenceBot(commands.Bot):
+class ReferenceBot(commands.AutoShardedBot):
     """Answers slash commands from one content library; the library is swapped whole on reload."""
 
     def __init__(
@@ -47,6 +55,9 @@ class ReferenceBot(commands.Bot):
         intents = discord.Intents.none()
         # GUILD_CREATE is all the bot needs of the gateway; no privileged intent, no message content.
         intents.guilds = True
+        self.metrics = BotMetrics(shards=self.shard_statuses, pack=self._pack_info, guilds=lambda: len(self.guilds))
+        # Sees every interaction callback, so response latency is measured without touching any handler.
+        options.setdefault("http_trace", self.metrics.http_trace())
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -55,16 +66,20 @@ class ReferenceBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             allowed_installs=discord.app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=discord.app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
             **options,  # type: ignore[arg-type]
         )
         self.settings = settings
         self._library = library
         self.search = SearchIndex(library)
         self.reloader = ContentReloader(
-            settings.content_dir, lambda: self._library, self.swap_library, self._commands_changed
+            settings.content_dir, lambda: self._library, self.swap_library, self._commands_changed, self._reloaded
         )
         self._extensions = tuple(extensions) if extensions is not None else discover_extensions()
         self._watcher: asyncio.Task[None] | None = None
+        self.health: HealthServer | None = None
+        self._logged_in = False
         if isinstance(self.tree, ReferenceTree):
             self.tree.set_cooldown(settings.cooldown_rate, settings.cooldown_seconds)
 
@@ -76,6 +91,52 @@ class ReferenceBot(commands.Bot):
         """Serve `library` from now on. The index is built first, so readers never see a mix of the two."""
         search = SearchIndex(library)
         self._library, self.search = library, search
+
+    def _reloaded(self, result: ReloadResult) -> None:
+        self.metrics.reloaded(result.ok)
+
+    def _pack_info(self) -> PackInfo:
+        return PackInfo(self._library.pack.title, self._library.pack.version)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: discord.app_commands.Command[Any, Any, Any]
+    ) -> None:
+        self.metrics.command_completed(command.qualified_name)
+
+    def shard_statuses(self) -> list[ShardStatus]:
+        """Every shard this process is meant to run, connected or not (an unlaunched one is not)."""
+        if self.shard_ids is not None:
+            expected: Sequence[int] = self.shard_ids
+        elif self.shard_count is not None:
+            expected = range(self.shard_count)
+        else:
+            # discord.py has not asked Discord for the shard count yet: nothing is running.
+            return []
+        running = self.shards
+        statuses = []
+        for shard_id in expected:
+            info = running.get(shard_id)
+            connected = info is not None and not info.is_closed()
+            statuses.append(ShardStatus(shard_id, connected, finite(info.latency) if info is not None else None))
+        return statuses
+
+    def health_report(self) -> dict[str, Any]:
+        """What /healthz answers: "ok" only while every shard is connected and a pack is being served."""
+        shards = self.shard_statuses()
+        gateway = self.is_ready() and not self.is_closed() and bool(shards) and all(s.connected for s in shards)
+        # The reloader keeps the previous pack when a reload fails, so a library is always there once built;
+        # a failed last reload is reported for the operator but does not make the process unhealthy.
+        content = self._library is not None
+        last = self.reloader.last
+        return {
+            "status": "ok" if gateway and content else "unavailable",
+            "gateway": gateway,
+            "content": content,
+            "pack_version": self._library.pack.version,
+            "shard_count": self.shard_count,
+            "shards": [s.to_json() for s in shards],
+            "last_reload": None if last is None else {"ok": last.ok, "version": last.version},
+        }
 
     async def _commands_changed(self) -> None:
         # The topic commands are built from the library when their extension loads.
@@ -108,11 +169,30 @@ class ReferenceBot(commands.Bot):
             await self.sync_dev_guild()
         if self.settings.watch_content:
             self._watcher = asyncio.create_task(watch_content(self.reloader), name="content-watcher")
+        if self.settings.health_port is not None:
+            health = HealthServer(
+                self.settings.health_host, self.settings.health_port, self.health_report, self.metrics.exposition
+            )
+            # Up before the gateway, answering 503 until it connects: a supervisor sees "starting", not "gone".
+            await health.start()
+            self.health = health
+
+    async def login(self, token: str) -> None:
+        self._logged_in = True
+        await super().login(token)
 
     async def close(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
-        await super().close()
+        if not self._logged_in:
+            # Built and closed without logging in (tests do): AutoShardedClient.close() needs the shard queue
+            # that login() creates in this hook, so it is created the same way first.
+            await self._async_setup_hook()
+        try:
+            await super().close()
+        finally:
+            if self.health is not None:
+                await self.health.stop()
 
     async def sync_dev_guild(self) -> bool:
         """Mirror the commands into the dev guild (instant there) and sync them if they changed."""

@@ -32,14 +32,17 @@ def library_of(interaction: discord.Interaction) -> Library:
 
 
 def other_commands(interaction: discord.Interaction) -> list[tuple[str, str]]:
-    """The slash commands that are not topics, as (name, description), for the table of contents."""
+    """The slash commands that are not topics, as (name, description), for the table of contents.
+
+    Commands restricted to some members by default (/reload) are left out: most readers cannot use them.
+    """
     tree: app_commands.CommandTree[Any] | None = getattr(interaction.client, "tree", None)
     if tree is None:
         return []
     return [
         (c.name, c.description)
         for c in tree.get_commands(type=discord.AppCommandType.chat_input)
-        if isinstance(c, app_commands.Command) and "topic" not in c.extras
+        if isinstance(c, app_commands.Command) and "topic" not in c.extras and c.default_permissions is None
     ]
 
 

@@ -19,6 +19,7 @@ import discord
 
 from . import replies
 from .lookup import library_of, other_commands
+from .metrics import metrics_of
 from .render import Reply, Viewer, render_jump, render_key, render_notice
 from .render import ids as custom_ids
 
@@ -40,6 +41,7 @@ class _Navigation:
         raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        _received(interaction)
         try:
             await self.answer(interaction)
         except Exception as error:
@@ -47,6 +49,9 @@ class _Navigation:
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         log.error("component %s failed", _custom_id(interaction), exc_info=error)
+        metrics = metrics_of(interaction.client)
+        if metrics is not None:
+            metrics.error("component")
         await replies.reply_error(interaction, FAILED)
 
     def viewer_for(self, interaction: discord.Interaction) -> tuple[Viewer, bool]:
@@ -139,6 +144,13 @@ class JumpSelect(
 DYNAMIC_ITEMS: Final = (PageButton, PositionLabel, JumpSelect)
 
 
+def _received(interaction: discord.Interaction) -> None:
+    # A click reaches our code here (or in answer_unclaimed): where its latency starts.
+    metrics = metrics_of(interaction.client)
+    if metrics is not None:
+        metrics.received(interaction)
+
+
 def _custom_id(interaction: discord.Interaction) -> str:
     data: Any = interaction.data or {}
     return str(data.get("custom_id", ""))
@@ -188,6 +200,7 @@ async def answer_unclaimed(interaction: discord.Interaction) -> None:
         return
     if is_claimed(interaction):
         return
+    _received(interaction)
     log.info("unclaimed component %r from %s", _custom_id(interaction), interaction.user.id)
     try:
         await replies.send(interaction, render_notice(UNCLAIMED))

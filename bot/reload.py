@@ -50,7 +50,8 @@ class ContentReloader:
     """Serialises reloads so two at once can never interleave, and reports what happened.
 
     `swap` installs a new library (and whatever is derived from it); `on_commands_changed` re-registers the
-    commands and runs the hash-guarded sync when the pack's command set differs from the one serving.
+    commands and runs the hash-guarded sync when the pack's command set differs from the one serving;
+    `on_result` hears about every reload, whoever asked for it (the watcher, /reload, the playground).
     """
 
     def __init__(
@@ -59,11 +60,13 @@ class ContentReloader:
         current: Callable[[], Library],
         swap: Callable[[Library], None],
         on_commands_changed: Callable[[], Awaitable[None]] | None = None,
+        on_result: Callable[[ReloadResult], None] | None = None,
     ) -> None:
         self.content_dir = content_dir
         self._current = current
         self._swap = swap
         self._on_commands_changed = on_commands_changed
+        self._on_result = on_result
         self._lock = asyncio.Lock()
         self.last: ReloadResult | None = None
 
@@ -72,6 +75,12 @@ class ContentReloader:
         return self._lock.locked()
 
     async def reload(self) -> ReloadResult:
+        result = await self._reload()
+        if self._on_result is not None:
+            self._on_result(result)
+        return result
+
+    async def _reload(self) -> ReloadResult:
         async with self._lock:
             started = time.perf_counter()
             try:

@@ -98,6 +98,16 @@ async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **
         log.warning("interaction %s expired before it could be answered", interaction.id)
 
 
+async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+    """Acknowledge now ("thinking…") and answer later with `send`, for work that may outlast Discord's 3 s."""
+    if interaction.response.is_done():
+        return
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.NotFound:
+        log.warning("interaction %s expired before it could be acknowledged", interaction.id)
+
+
 async def reply_error(interaction: discord.Interaction, message: str) -> None:
     """A short private answer; the caller logs the details."""
     try:

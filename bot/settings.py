@@ -6,8 +6,10 @@ was expected. The token is wrapped so that no repr, log line or traceback can sh
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -18,6 +20,7 @@ SHIPPED_CONTENT_DIR: Final = Path(__file__).resolve().parent.parent / "content"
 DISCORD_API_BASE: Final = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL: Final = "wss://gateway.discord.gg/"
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS: Final = ("text", "json")
 
 T = TypeVar("T")
 
@@ -58,6 +61,7 @@ class Settings:
     discord_token: Secret | None = None
     dev_guild_id: int | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
     content_dir: Path = SHIPPED_CONTENT_DIR
     data_dir: Path = field(default_factory=lambda: Path("data"))
     discord_api_base: str = DISCORD_API_BASE
@@ -103,6 +107,7 @@ class Settings:
             "discord_token": get("DISCORD_TOKEN", _token, "a bot token (one line, no spaces)"),
             "dev_guild_id": get("DEV_GUILD_ID", _snowflake, "a server id (a positive whole number)"),
             "log_level": get("LOG_LEVEL", _log_level, "one of " + ", ".join(LOG_LEVELS)),
+            "log_format": get("LOG_FORMAT", _log_format, "one of " + ", ".join(LOG_FORMATS)),
             "content_dir": get("CONTENT_DIR", _directory, "a folder that exists"),
             "data_dir": get("DATA_DIR", Path, "a folder path"),
             "discord_api_base": get("DISCORD_API_BASE", _http_url, "an http(s) URL such as " + DISCORD_API_BASE),
@@ -173,6 +178,13 @@ def _log_level(raw: str) -> str:
     return level
 
 
+def _log_format(raw: str) -> str:
+    value = raw.lower()
+    if value not in LOG_FORMATS:
+        raise ValueError
+    return value
+
+
 def _directory(raw: str) -> Path:
     path = Path(raw).expanduser()
     if not path.is_dir():
@@ -239,13 +251,37 @@ def _positive_float(raw: str) -> float:
     return value
 
 
-def configure_logging(level: str) -> None:
-    """Configure the root logger once, at the entry point."""
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
-        datefmt="%Y-%m-%d %H:%M:%S",
-    )
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors (journald, Docker, Loki) that index fields."""
+
+    # The "Z" written after the time is only true if the clock it reads is UTC.
+    converter = time.gmtime
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Configure the root logger once, at the entry point: levelled lines as text or as JSON."""
+    handler = logging.StreamHandler()
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+        )
+    # A no-op when the root logger already has handlers (a test runner's): configured once, by the entry point.
+    logging.basicConfig(level=level, handlers=[handler])
     # discord.py's own INFO lines are useful; its DEBUG gateway chatter drowns everything else.
     if level == "DEBUG":
         logging.getLogger("discord.gateway").setLevel(logging.INFO)

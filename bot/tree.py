@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from . import limits
+from .metrics import metrics_of
 from .replies import reply_error, suggest
 from .settings import Settings
 
@@ -38,6 +39,10 @@ class UnknownValue(app_commands.AppCommandError):
 
 class StaleCommand(app_commands.AppCommandError):
     """A command registered for a topic that the library, since reloaded, no longer has."""
+
+
+class Refused(app_commands.CheckFailure):
+    """A check said no, with a reason meant for the user (it is shown to them as it is)."""
 
 
 class UserCooldowns:
@@ -75,6 +80,10 @@ class ReferenceTree(app_commands.CommandTree):
         self.cooldowns = UserCooldowns(rate, per)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        metrics = metrics_of(interaction.client)
+        if metrics is not None:
+            # The first of our code to see a command or an autocomplete: where its latency starts.
+            metrics.received(interaction)
         # Typing into an autocomplete option sends many interactions; only running a command counts.
         if interaction.type is discord.InteractionType.application_command:
             limited = self.cooldowns.hit(interaction.user.id)
@@ -84,6 +93,9 @@ class ReferenceTree(app_commands.CommandTree):
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        metrics = metrics_of(interaction.client)
+        if metrics is not None:
+            metrics.error(error_kind(interaction, error))
         try:
             await self._answer_error(interaction, error)
         except Exception:
@@ -110,9 +122,26 @@ class ReferenceTree(app_commands.CommandTree):
         elif isinstance(error, app_commands.TransformerError):
             shown = " ".join(str(error.value).split())[: limits.CHOICE_NAME]
             await reply_error(interaction, f"I can't use “{shown}” there. Pick one of the suggestions.")
+        elif isinstance(error, Refused):
+            await reply_error(interaction, str(error))
         elif isinstance(error, app_commands.CheckFailure):
             await reply_error(interaction, "You can't use this command here.")
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", command, exc_info=error)
             await reply_error(interaction, "Something went wrong on my side. It has been logged; please try again.")
+
+
+def error_kind(interaction: discord.Interaction, error: app_commands.AppCommandError) -> str:
+    """The `errors_total` label for an error the tree handles; the branches mirror `_answer_error`'s."""
+    if interaction.type is discord.InteractionType.autocomplete:
+        return "autocomplete"
+    kinds: tuple[tuple[type[Exception], str], ...] = (
+        (app_commands.CommandOnCooldown, "cooldown"),
+        (app_commands.CommandNotFound, "unknown_command"),
+        (StaleCommand, "stale_command"),
+        (UnknownValue, "unknown_value"),
+        (app_commands.TransformerError, "bad_value"),
+        (app_commands.CheckFailure, "refused"),
+    )
+    return next((kind for cls, kind in kinds if isinstance(error, cls)), "internal")

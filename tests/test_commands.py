@@ -148,6 +148,8 @@ async def test_commands_work_in_dms_and_user_installs(world: World) -> None:
 
 async def test_synced_commands_carry_contexts_and_installs(world: World) -> None:
     for command in world.sim.get_commands():
+        if command.get("default_member_permissions") is not None:
+            continue  # operator commands (/reload) are guild-only on purpose; tests/test_ops_reload.py pins them
         assert sorted(command["contexts"]) == [0, 1, 2], command["name"]
         assert sorted(command["integration_types"]) == [0, 1], command["name"]
 

@@ -212,7 +212,7 @@ async def test_a_private_answer_is_only_for_its_user(page: Page) -> None:
     answer = await run_command(page, "/objectives private:True")
     await expect(answer.locator(".ephemeral-note")).to_contain_text("Only you can see this")
     await expect(answer).to_have_class(re.compile(r"\bis-ephemeral\b"))
-    await screenshot(page, "playground-private.png")
+    await screenshot(page, "playground-private.png", height=1300)
     await page.locator("#user-picker").select_option(label="Alex")
     await expect(page.locator(".message")).to_have_count(0)
     await page.locator("#user-picker").select_option(label="Sim User")
@@ -298,3 +298,64 @@ async def test_reload_errors_and_successes_show_on_the_page(browser: Browser, br
         await expect(error).to_have_count(0)
         await expect(page.locator("#pack-version")).to_have_text("pack 1.1.0")
         await page.close()
+
+
+MARKDOWN_CASES = [
+    ("**bold** *it* _it2_ __under__ ~~gone~~ `a < b`", "<strong>bold</strong> <em>it</em> <em>it2</em> <u>under</u>"),
+    ("**bold** *it* _it2_ __under__ ~~gone~~ `a < b`", '<s>gone</s> <code class="md-code">a &lt; b</code>'),
+    ("***both***", "<strong><em>both</em></strong>"),
+    ("> quoted **line**\nafter", '<blockquote class="md-quote">quoted <strong>line</strong></blockquote>after'),
+    (
+        "- one\n- two\n  - nested",
+        '<ul class="md-list"><li>one</li><li>two<ul class="md-list"><li>nested</li></ul></li></ul>',
+    ),
+    ("1. first\n2. second", '<ol class="md-list" start="1"><li>first</li><li>second</li></ol>'),
+    ("[the site](https://example.com/a)", 'href="https://example.com/a"'),
+    ("see https://example.com/x.", ">https://example.com/x</a>."),
+    # Underscores inside a word stay literal (asterisks, as on Discord, do not).
+    ("snake_case_name", "snake_case_name"),
+    ("\\*not italic\\*", "*not italic*"),
+    ("```\n<b>raw</b>\n```", '<pre class="md-codeblock"><code>&lt;b&gt;raw&lt;/b&gt;</code></pre>'),
+]
+
+
+async def test_markdown_renders_discords_syntax_as_elements(page: Page) -> None:
+    render = """async (source) => {
+        const { renderMarkdown } = await import("/static/markdown.js");
+        const holder = document.createElement("div");
+        holder.append(renderMarkdown(source));
+        return holder.innerHTML;
+    }"""
+    for source, expected in MARKDOWN_CASES:
+        html = await page.evaluate(render, source)
+        assert expected in html, (source, html)
+
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "<script>alert(1)</script>",
+    "**<b onclick=alert(1)>x</b>**",
+    '[x](https://example.com" onmouseover="alert(1))',
+]
+
+
+async def test_markdown_never_turns_text_into_html(page: Page) -> None:
+    inspect = """async (source) => {
+        const { renderMarkdown } = await import("/static/markdown.js");
+        const holder = document.createElement("div");
+        holder.append(renderMarkdown(source));
+        const nodes = [...holder.querySelectorAll("*")];
+        return {
+            tags: nodes.map((node) => node.tagName.toLowerCase()),
+            handlers: nodes.flatMap((node) => node.getAttributeNames().filter((n) => n.startsWith("on"))),
+            links: [...holder.querySelectorAll("a")].map((a) => a.protocol),
+            text: holder.textContent,
+        };
+    }"""
+    for source in HOSTILE:
+        found = await page.evaluate(inspect, source)
+        assert not set(found["tags"]) & {"img", "script", "b"}, (source, found)
+        assert found["handlers"] == [], (source, found)
+        assert all(protocol in ("http:", "https:") for protocol in found["links"]), (source, found)
+        assert "alert(1)" in found["text"], (source, found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,22 +65,40 @@ def bump_version(content: Path, version: str) -> None:
     pack.write_text(text.replace('version: "1.0.0"', f'version: "{version}"'), encoding="utf-8")
 
 
-async def test_a_broken_file_is_reported_and_the_old_pack_keeps_serving(playground: Playground, content: Path) -> None:
+def break_syntax(text: str) -> tuple[str, int, str]:
+    """An unterminated string on the title line: the YAML cannot be read at all."""
+    lines = text.splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.startswith("title:")) + 1
+    lines[number - 1] = 'title: "Objectives, newly renamed\n'
+    return "".join(lines), number, ""
+
+
+def break_meaning(text: str) -> tuple[str, int, str]:
+    """Valid YAML that cites a paragraph the source does not have: the validator names the key."""
+    lines = text.splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if line.strip() == "paragraph: 2") + 1
+    lines[number - 1] = lines[number - 1].replace("paragraph: 2", "paragraph: 99")
+    return "".join(lines), number, "points[1].paragraph"
+
+
+@pytest.mark.parametrize("breakage", [break_syntax, break_meaning], ids=["syntax", "validation"])
+async def test_a_broken_file_is_reported_and_the_old_pack_keeps_serving(
+    playground: Playground, content: Path, breakage: Callable[[str], tuple[str, int, str]]
+) -> None:
     path = content / OBJECTIVES
     good = path.read_text(encoding="utf-8")
-    lines = good.splitlines(keepends=True)
-    broken_line = next(i for i, line in enumerate(lines) if line.startswith("title:")) + 1
-    lines[broken_line - 1] = 'title: "Objectives, newly renamed\n'  # an unterminated string
+    broken, broken_line, key = breakage(good)
     async with aiohttp.ClientSession(base_url=playground.url) as http, http.ws_connect("/api/events") as ws:
         await next_event(ws, "hello")
 
-        path.write_text("".join(lines), encoding="utf-8")
+        path.write_text(broken, encoding="utf-8")
         failed = (await next_event(ws, "content"))["content"]
         assert failed["ok"] is False
         assert failed["serving"] == "1.0.0"
         problem = failed["problems"][0]
         assert problem["file"] == str(OBJECTIVES)
         assert isinstance(problem["line"], int) and problem["line"] >= broken_line
+        assert problem["key"] == key
         assert problem["text"].startswith(f"{OBJECTIVES}:{problem['line']}:")
         async with http.get("/api/content") as response:
             assert (await response.json())["content"] == failed

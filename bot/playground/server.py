@@ -416,6 +416,9 @@ class Playground:
         response.headers["Referrer-Policy"] = "no-referrer"
         if request.path.startswith("/api/") or request.path == "/":
             response.headers["Cache-Control"] = "no-store"
+        elif request.path.startswith("/static/"):
+            # Revalidated on every load, so a page open across an upgrade never mixes old and new scripts.
+            response.headers["Cache-Control"] = "no-cache"
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(STATIC_DIR / "index.html")

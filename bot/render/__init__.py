@@ -3,6 +3,7 @@
 Nothing here touches the network or discord.py; `bot.replies` turns a `Reply` into a message.
 """
 
+from .admin import render_reload
 from .ids import CONTENTS, TIMELINE, Viewer, event_target, find_by_key, key_of
 from .meta import render_about, render_contents, render_help, render_notice
 from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply, Select, SelectOption
@@ -36,6 +37,7 @@ __all__ = [
     "render_jump",
     "render_key",
     "render_notice",
+    "render_reload",
     "render_timeline",
     "render_topic",
     "timeline_document",

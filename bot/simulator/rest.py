@@ -472,7 +472,8 @@ class RestApi:
             "id": existing["id"] if existing else str(sim.snowflakes.make()),
             "application_id": str(sim.application_id),
             "version": existing["version"] if existing else "",
-            "default_member_permissions": body.get("default_member_permissions"),
+            # Stored as Discord answers it: a string, whether the bit set came as a string or a number.
+            "default_member_permissions": _permission_string(body.get("default_member_permissions")),
             "type": ctype,
             "name": body.get("name"),
             "name_localizations": body.get("name_localizations"),
@@ -1033,3 +1034,7 @@ class RestApi:
             return web.Response(status=404, text="Not Found")
         content_type, data = blob
         return web.Response(body=data, content_type=content_type)
+
+
+def _permission_string(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -870,7 +870,9 @@ def validate_command(command: Any, errors: FormErrors, path: Path = ()) -> None:
         else:
             _validate_options(options, errors, (*path, "options"), depth=0)
     permissions = command.get("default_member_permissions")
-    if permissions is not None and not (_is_str(permissions) and permissions.isdigit()):
+    # Discord documents a string bit set but coerces a number too, and discord.py sends one (Permissions.value).
+    is_number = isinstance(permissions, int) and not isinstance(permissions, bool) and permissions >= 0
+    if permissions is not None and not is_number and not (_is_str(permissions) and permissions.isdigit()):
         errors.add(
             (*path, "default_member_permissions"), "NUMBER_TYPE_COERCE", f'Value "{permissions}" is not snowflake.'
         )

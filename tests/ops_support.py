@@ -1,0 +1,66 @@
+"""What the operations tests (`tests/test_ops*.py`) share: a writable pack, a running bot, a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.client import ReferenceBot, create_bot
+from bot.settings import SHIPPED_CONTENT_DIR, Settings
+from bot.simulator import DiscordSimulator, run_client
+from bot.sync import SyncState, sync_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class GatedBot(ReferenceBot):
+    """The real bot, except that a new IDENTIFY after losing the session waits for the test's go-ahead.
+
+    discord.py sleeps 5 s there (Discord's identify rate limit); the gate holds the gateway down exactly as long
+    as the test needs to look at it, and no longer.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.identify_gate = asyncio.Event()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not initial:
+            await self.identify_gate.wait()
+
+
+def copy_content(tmp_path: Path) -> Path:
+    """A copy of the shipped pack that a test may edit."""
+    target = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@asynccontextmanager
+async def running(sim: DiscordSimulator, settings: Settings, *, sync: bool = True) -> AsyncIterator[ReferenceBot]:
+    """The real bot, ready against `sim`; with `sync`, its commands registered globally as an operator would."""
+    # discord.py waits this long for more GUILD_CREATEs before on_ready; the simulator sends them at once.
+    bot = create_bot(settings, guild_ready_timeout=0.05)
+    async with run_client(bot, sim) as ready:
+        if sync:
+            # Recorded in DATA_DIR, so a reload that changes the commands re-syncs this scope by itself.
+            await sync_commands(ready.tree, SyncState(settings.data_dir), None, force=True)
+        yield ready
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (the OS may hand it out again, so use it at once)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
