@@ -46,3 +46,6 @@ format: $(VENV)/.installed-test
 test: lint
 	$(PY) -m bot check
 	$(PY) -m pytest
+
+bench: $(VENV)/.installed-test
+	$(PY) benchmarks/interactions.py

@@ -6,8 +6,9 @@
 A bot worker reads its settings from the environment, as `python -m bot run` does (`DISCORD_TOKEN`,
 `DISCORD_API_BASE`, `DISCORD_GATEWAY_URL`, `DEV_GUILD_ID`, `DATA_DIR`, `COOLDOWN_RATE`), starts the bot, and
 writes one JSON line when it is READY with its commands synced. It then answers lines on stdin with one JSON
-line each: `sample` (CPU seconds this process has used, resident set), `gc` (the same after a full
-collection), `stop` (close the bot and exit). Everything else it says goes to stderr.
+line each: `sample` (CPU seconds this process has used, its resident set and live Python blocks), `gc` (the
+same after a full collection and after free heap pages go back to the system, with the resident set found
+before), `stop` (close the bot and exit). Everything else it says goes to stderr.
 
 Only what a kind needs is imported, so each process pays for its own bot and nothing more.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import json
 import logging
@@ -52,7 +55,24 @@ def memory_kib() -> dict[str, int]:
 
 
 def sample() -> dict[str, Any]:
-    return {"cpu": time.process_time(), **memory_kib()}
+    return {"cpu": time.process_time(), "blocks": sys.getallocatedblocks(), **memory_kib()}
+
+
+def collected() -> dict[str, Any]:
+    """A sample taken after a full collection and malloc_trim (glibc), with the resident set as it was before.
+
+    Trimming hands the C heap's free pages back to the system, so `rss_kib` then counts memory in use rather
+    than what the allocator keeps after a busy moment; `raw_rss_kib` is the resident set as found, and
+    `blocks` counts Python's live memory blocks.
+    """
+    raw = memory_kib()["rss_kib"]
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    return {**sample(), "raw_rss_kib": raw}
 
 
 def say(message: dict[str, Any]) -> None:
@@ -110,7 +130,8 @@ async def serve(kind: str, started: float) -> int:
         say({"event": "error", "error": repr(exc)})
         await client.close()
         return 1
-    say({"event": "ready", "build_s": built - started, "ready_s": time.perf_counter() - started, **sample()})
+    ready = {"build_s": built - started, "ready_s": time.perf_counter() - started, **sample()}
+    say({"event": "ready", "guild_ready_timeout": GUILD_READY_TIMEOUT, **ready})
 
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -119,8 +140,7 @@ async def serve(kind: str, started: float) -> int:
         if line == "sample":
             say(sample())
         elif line == "gc":
-            gc.collect()
-            say(sample())
+            say(collected())
         elif line == "stop":
             break
         else:
@@ -153,8 +173,6 @@ def figures(runs: Sequence[tuple[float, float]]) -> dict[str, float]:
 def measure_loads(scale: int, repeats: int) -> dict[str, Any]:
     """Load and validate the shipped pack, then a generated pack `scale` times its size; the first load of each
     is in a process that has loaded nothing yet (the shipped one), as at a bot's start."""
-    import yaml
-
     from benchmarks._packs import generate_pack
     from bot.content import load_library
 
@@ -166,7 +184,6 @@ def measure_loads(scale: int, repeats: int) -> dict[str, Any]:
         del library
         scaled = [timed(lambda: load_library(Path(tmp) / "pack")) for _ in range(repeats)]
     return {
-        "csafeloader": bool(getattr(yaml, "__with_libyaml__", False)),
         "shipped": figures(shipped),
         "scaled": {**figures(scaled), "scale": scale, "generate_ms": generate_s * 1000, **counts},
     }

@@ -3,6 +3,7 @@
     make bench
     .venv/bin/python benchmarks/interactions.py [--n 2000] [--concurrency 50] [--soak 10000] [--pack-scale 100]
                                                 [--starts 3] [--block 50] [--json artifacts/bench-interactions.json]
+                                                [--profile DIR]
 
 Each bot runs in a process of its own (`benchmarks/_worker.py`), so CPU time and memory are its own: ours is
 built with `bot.create_bot(settings)` from the environment, as `python -m bot run` builds it; the bare one is
@@ -13,21 +14,28 @@ other's).
 
 What is compared, per bot:
 
-* time from process start to READY with its commands synced to the guild (median of `--starts` starts);
+* time from process start to READY with its commands synced to the guild (median of `--starts` starts, after
+  one more start of each that only warms the file cache), and the CPU time that took;
 * RSS at READY;
 * per-interaction latency, from the simulator dispatching INTERACTION_CREATE to the callback arriving, p50 and
   p99, and CPU time per interaction (the process's own CPU counter, sampled around each block), one at a time
   (`--n`) and `--concurrency` at a time (`--n` again), for the same mix on both: slash commands (a topic
   command; `/ping`), autocomplete (`/timeline era:`; `/ping topic:`) and page-button clicks on replies made
   before the phase began (older than 100 ms), each click editing its message;
-* RSS growth over `--soak` further interactions of the same mix (after a full collection at both ends, so it
-  counts what is kept, not garbage not yet collected);
+* RSS growth over `--soak` further interactions of the same mix, at the same pace after a warm-up: in use (a
+  full collection and glibc's malloc_trim at both ends, so it counts what is kept, not garbage or free pages the
+  allocator holds on to after a busy moment, the leak signal the target is on) and as found; and the growth
+  in live Python memory blocks;
 * for ours only: loading and validating the shipped pack, and a pack generated `--pack-scale` times its size.
 
 The two bots take turns in small blocks (one kind of interaction per block, kinds in rotation, the bot that
 goes first alternating), so drift in the machine's speed hits both alike. Absolute times depend on the machine;
-compare the ratios. The table is printed and written as JSON (`--json`); the run fails (exit 1) if any
-interaction went unanswered or the simulator refused anything, never because of a figure.
+compare the ratios. Targets: CPU per interaction ≤ 1.15× the bare bot's (the mix, and slash commands alone),
+time to READY ≤ 1.2×, RSS at READY ≤ the bare bot's + 8 MiB, RSS growth over the soak ≤ 2 MiB. With
+`--profile DIR` each bot's measured process runs under pyinstrument, to find where a target is missed.
+
+The table is printed and written as JSON (`--json`); the run fails (exit 1) if any interaction went unanswered
+or the simulator refused anything, never because of a figure.
 """
 
 from __future__ import annotations
@@ -54,6 +62,7 @@ from typing import Any, Final
 import discord
 
 from bot.content import load_library
+from bot.content.yamlfile import SafeLoader
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.simulator import CallbackAttempt, DiscordSimulator, InteractionRecord, SimMessage
 
@@ -80,6 +89,7 @@ CPU_RATIO: Final = 1.15
 READY_RATIO: Final = 1.2
 RSS_EXTRA_MIB: Final = 8.0
 RSS_GROWTH_MIB: Final = 2.0
+MAX_PACK_SCALE: Final = 100  # Discord's commands per scope (benchmarks/_packs.py)
 
 
 # ------------------------------------------------------------------------------------------------- workers
@@ -195,6 +205,7 @@ class Tally:
     latencies: list[float] = dataclasses.field(default_factory=list)
     cpu: float = 0.0
     count: int = 0
+    per_block: list[float] = dataclasses.field(default_factory=list)  # CPU ms per interaction, block by block
 
 
 class Answers:
@@ -253,7 +264,9 @@ class Side:
     pool: asyncio.Queue[SimMessage] = dataclasses.field(default_factory=asyncio.Queue)
     tallies: dict[tuple[str, str], Tally] = dataclasses.field(default_factory=dict)
     starts: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    warm_up_start: dict[str, Any] = dataclasses.field(default_factory=dict)
     memory: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    rss_trace: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # KiB after each block, per phase
     sent: int = 0
     answered: int = 0
     failures: list[str] = dataclasses.field(default_factory=list)
@@ -348,6 +361,8 @@ async def run_block(side: Side, phase: str, kind: str, count: int, concurrency: 
     after = await side.ask("sample")
     tally.cpu += after["cpu"] - before["cpu"]
     tally.count += count
+    tally.per_block.append(round((after["cpu"] - before["cpu"]) * 1000 / count, 4))
+    side.rss_trace.setdefault(phase, []).append(after["rss_kib"])
 
 
 def blocks(total: int, block: int) -> Iterator[tuple[str, int]]:
@@ -373,10 +388,11 @@ async def run_phase(sides: Sequence[Side], phase: str, total: int, concurrency: 
 
 
 async def start_bots(sides: Sequence[Side], starts: int, scratch: Path, profile: Path | None) -> None:
-    """Start each bot `starts` times, alternating which goes first; the last start of each keeps running."""
-    for round_number in range(starts):
+    """Start each bot once to warm the file cache (not counted), then `starts` times, alternating which goes
+    first; the last start of each keeps running."""
+    for round_number in range(starts + 1):
         order = sides if round_number % 2 == 0 else list(reversed(sides))
-        last = round_number == starts - 1
+        last = round_number == starts
         for side in order:
             data_dir = scratch / f"{side.name}-data-{round_number}"  # empty: the sync is never skipped
             worker, ready = await Worker.start(
@@ -390,7 +406,10 @@ async def start_bots(sides: Sequence[Side], starts: int, scratch: Path, profile:
             if side.paged not in synced:
                 await worker.kill()
                 raise RuntimeError(f"the {side.name} bot was READY without /{side.paged} synced")
-            side.starts.append(ready)
+            if round_number:
+                side.starts.append(ready)
+            else:
+                side.warm_up_start = ready
             if last:
                 side.worker = worker
             else:
@@ -507,13 +526,26 @@ def build_rows(ours: Side, bare: Side, args: argparse.Namespace, content: Mappin
     ]  # fmt: skip
     rows += phase_rows(ours, bare, "sequential", f"one at a time (n={args.n} each)")
     rows += phase_rows(ours, bare, "concurrent", f"{args.concurrency} at a time (n={args.n} each)")
-    soak = f"soak ({args.soak} more, {args.concurrency} at a time)"
-    before, after = (tuple(mib(s.memory[k]["rss_kib"]) for s in (ours, bare)) for k in ("soak_before", "soak_after"))
+    soak = f"soak ({args.soak} more, {args.concurrency} at a time, after a warm-up at that pace)"
+
+    def memory(key: str, field: str) -> tuple[float, float]:
+        ours_kib, bare_kib = (float(s.memory[key][field]) for s in (ours, bare))
+        return ours_kib, bare_kib
+
+    def growth(field: str) -> tuple[float, float]:
+        (ours_before, bare_before), (ours_after, bare_after) = memory("soak_before", field), memory("soak_after", field)
+        return ours_after - ours_before, bare_after - bare_before
+
+    before, after = memory("soak_before", "rss_kib"), memory("soak_after", "rss_kib")
+    live, raw, blocks = growth("rss_kib"), growth("raw_rss_kib"), growth("blocks")
     rows += [
-        Row(soak, "RSS before (after a full gc)", "MiB", before[0], before[1], compare="diff"),
-        Row(soak, "RSS after (after a full gc)", "MiB", after[0], after[1], compare="diff"),
-        Row(soak, "RSS growth", "MiB", after[0] - before[0], after[1] - before[1], compare="diff",
+        Row(soak, "RSS before, in use (after gc + malloc_trim)", "MiB", mib(before[0]), mib(before[1]), compare="diff"),
+        Row(soak, "RSS after, in use (after gc + malloc_trim)", "MiB", mib(after[0]), mib(after[1]), compare="diff"),
+        Row(soak, "RSS growth, in use", "MiB", mib(live[0]), mib(live[1]), compare="diff",
             target=RSS_GROWTH_MIB, target_on="ours"),
+        Row(soak, "RSS growth, as found (allocator caches included)", "MiB", mib(raw[0]), mib(raw[1]),
+            compare="diff"),
+        Row(soak, "live Python blocks growth", "blocks", blocks[0], blocks[1], compare="diff"),
     ]  # fmt: skip
     if content is not None:
         section = "content load + validation (ours only)"
@@ -530,6 +562,8 @@ def build_rows(ours: Side, bare: Side, args: argparse.Namespace, content: Mappin
 def number(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
+    if unit == "blocks":
+        return f"{value:+.0f}"
     if unit == "MiB":
         return f"{value:.1f}"
     return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
@@ -539,7 +573,7 @@ def comparison(row: Row) -> str:
     if row.compare == "ratio" and row.ratio is not None:
         return f"{row.ratio:.2f}×"
     if row.compare == "diff" and row.diff is not None:
-        return f"{row.diff:+.1f} {row.unit}"
+        return f"{row.diff:+.0f} {row.unit}" if row.unit == "blocks" else f"{row.diff:+.1f} {row.unit}"
     return ""
 
 
@@ -629,9 +663,12 @@ async def measure(args: argparse.Namespace, scratch: Path) -> tuple[Side, Side, 
             await run_phase(sides, "warm-up", 3 * min(args.block, 20), 1, min(args.block, 20))
             await run_phase(sides, "sequential", args.n, 1, args.block)
             await run_phase(sides, "concurrent", args.n, args.concurrency, max(args.block, 4 * args.concurrency))
+            # The soak's pace first, so the readings bracket a steady state, not a warm-up to it.
+            soak_block = max(args.block, 10 * args.concurrency)
+            await run_phase(sides, "soak warm-up", min(args.soak, 3 * soak_block), args.concurrency, soak_block)
             for side in sides:
                 side.memory["soak_before"] = await side.ask("gc")
-            await run_phase(sides, "soak", args.soak, args.concurrency, max(args.block, 10 * args.concurrency))
+            await run_phase(sides, "soak", args.soak, args.concurrency, soak_block)
             for side in sides:
                 side.memory["soak_after"] = await side.ask("gc")
         finally:
@@ -642,7 +679,9 @@ async def measure(args: argparse.Namespace, scratch: Path) -> tuple[Side, Side, 
     return ours, bare, content
 
 
-def report(ours: Side, bare: Side, rows: Sequence[Row], args: argparse.Namespace, content: Any) -> dict[str, Any]:
+def report(
+    ours: Side, bare: Side, rows: Sequence[Row], args: argparse.Namespace, content: Mapping[str, Any] | None
+) -> dict[str, Any]:
     def bot(side: Side) -> dict[str, Any]:
         problems = [str(r) for r in side.sim.rejections]
         problems += [f"unexpected route {u.method} {u.path}" for u in side.sim.unexpected_routes]
@@ -652,9 +691,16 @@ def report(ours: Side, bare: Side, rows: Sequence[Row], args: argparse.Namespace
             "failures": side.failures[:50],
             "rejections": problems[:50],
             "starts": side.starts,
+            "warm_up_start": side.warm_up_start,
             "memory": side.memory,
+            "rss_after_each_block_kib": side.rss_trace,
             "phases": {
-                f"{phase}/{kind}": {"count": t.count, "answered": len(t.latencies), "cpu_s": t.cpu}
+                f"{phase}/{kind}": {
+                    "count": t.count,
+                    "answered": len(t.latencies),
+                    "cpu_s": t.cpu,
+                    "cpu_ms_per_interaction_by_block": t.per_block,
+                }
                 for (phase, kind), t in side.tallies.items()
             },
         }
@@ -666,7 +712,7 @@ def report(ours: Side, bare: Side, rows: Sequence[Row], args: argparse.Namespace
             "cpus": os.cpu_count(),
             "machine": platform.machine(),
             "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k != "json"},
-            "csafeloader": content.get("csafeloader") if content else None,
+            "yaml_loader": SafeLoader.__name__,
             "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         },
         "rows": [row.to_dict() for row in rows],
@@ -696,6 +742,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("n", "concurrency", "soak", "block", "starts", "pack_repeats"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 <= args.pack_scale <= MAX_PACK_SCALE:
+        parser.error(f"--pack-scale must be 0..{MAX_PACK_SCALE}: each copy of the pack keeps one slash command")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     began = time.perf_counter()
@@ -707,9 +755,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(
         f"python {results['meta']['python']}, discord.py {results['meta']['discord.py']}, "
-        f"{results['meta']['cpus']} CPUs; YAML CSafeLoader: {'yes' if results['meta']['csafeloader'] else 'no'}; "
+        f"{results['meta']['cpus']} CPUs; YAML loader {results['meta']['yaml_loader']}; "
         f"interactions answered: ours {ours.answered}/{ours.sent}, bare {bare.answered}/{bare.sent}; "
         f"{results['meta']['duration_s']:.0f} s\n"
+        "Each bot is its own process with its own simulator; both ask for the guilds intent only and wait "
+        f"{ours.starts[-1]['guild_ready_timeout']} s for GUILD_CREATEs (discord.py's default is 2 s for both); "
+        "CPU is the bot process's own counter.\n"
     )
     print(table(rows))
     args.json.parent.mkdir(parents=True, exist_ok=True)

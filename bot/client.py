@@ -12,7 +12,7 @@ import importlib
 import logging
 import pkgutil
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -20,13 +20,16 @@ from discord.ext import commands
 from . import navigation
 from .content import Library, load_library
 from .endpoints import use_endpoints
-from .health import HealthServer
-from .metrics import BotMetrics, PackInfo, ShardStatus, finite
+from .instrumentation import PackInfo, ShardStatus, finite
 from .reload import ContentReloader, ReloadResult, watch_content
 from .search import SearchIndex
 from .settings import Settings
 from .sync import SyncState, sync_commands
 from .tree import ReferenceTree
+
+if TYPE_CHECKING:
+    from .health import HealthServer
+    from .metrics import BotMetrics
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +58,14 @@ class ReferenceBot(commands.AutoShardedBot):
         intents = discord.Intents.none()
         # GUILD_CREATE is all the bot needs of the gateway; no privileged intent, no message content.
         intents.guilds = True
-        self.metrics = BotMetrics(shards=self.shard_statuses, pack=self._pack_info, guilds=lambda: len(self.guilds))
-        # Sees every interaction callback, so response latency is measured without touching any handler.
-        options.setdefault("http_trace", self.metrics.http_trace())
+        self.metrics: BotMetrics | None = None
+        if settings.health_port is not None:
+            # Only when they can be read: tracing every HTTP request has a cost (see bot/instrumentation.py).
+            from .metrics import BotMetrics
+
+            self.metrics = BotMetrics(shards=self.shard_statuses, pack=self._pack_info, guilds=lambda: len(self.guilds))
+            # Sees every interaction callback, so response latency is measured without touching any handler.
+            options.setdefault("http_trace", self.metrics.http_trace())
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -93,7 +101,8 @@ class ReferenceBot(commands.AutoShardedBot):
         self._library, self.search = library, search
 
     def _reloaded(self, result: ReloadResult) -> None:
-        self.metrics.reloaded(result.ok)
+        if self.metrics is not None:
+            self.metrics.reloaded(result.ok)
 
     def _pack_info(self) -> PackInfo:
         return PackInfo(self._library.pack.title, self._library.pack.version)
@@ -101,7 +110,8 @@ class ReferenceBot(commands.AutoShardedBot):
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: discord.app_commands.Command[Any, Any, Any]
     ) -> None:
-        self.metrics.command_completed(command.qualified_name)
+        if self.metrics is not None:
+            self.metrics.command_completed(command.qualified_name)
 
     def shard_statuses(self) -> list[ShardStatus]:
         """Every shard this process is meant to run, connected or not (an unlaunched one is not)."""
@@ -169,7 +179,9 @@ class ReferenceBot(commands.AutoShardedBot):
             await self.sync_dev_guild()
         if self.settings.watch_content:
             self._watcher = asyncio.create_task(watch_content(self.reloader), name="content-watcher")
-        if self.settings.health_port is not None:
+        if self.settings.health_port is not None and self.metrics is not None:
+            from .health import HealthServer
+
             health = HealthServer(
                 self.settings.health_host, self.settings.health_port, self.health_report, self.metrics.exposition
             )

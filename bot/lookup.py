@@ -2,13 +2,16 @@
 
 Autocomplete asks `interaction.client.search` (a `bot.search.SearchIndex`) when the bot has one, and otherwise
 falls back to a plain case-insensitive substring filter over the library, so suggestions work either way.
+The index's recent answers are remembered: autocomplete runs on every keystroke, and people type the same first
+letters again and again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, Final, Protocol
 
 import discord
 from discord import app_commands
@@ -18,6 +21,9 @@ from .content import Library
 from .render.text import clip, squash
 
 log = logging.getLogger(__name__)
+
+# How many (method, query) answers of the current search index are remembered, the most recent ones.
+RECENT_ANSWERS: Final = 512
 
 
 class _HasLibrary(Protocol):
@@ -46,13 +52,40 @@ def other_commands(interaction: discord.Interaction) -> list[tuple[str, str]]:
     ]
 
 
+class _RecentAnswers:
+    """The latest answers of one search index. An index is built from one immutable library and replaced whole
+    on reload, so an answer never goes stale: another index starts afresh (and lets the old one go)."""
+
+    def __init__(self) -> None:
+        self._index: object = None
+        self._answers: OrderedDict[tuple[str, str], tuple[tuple[str, str], ...]] = OrderedDict()
+
+    def get(
+        self, index: object, method: str, query: str, compute: Callable[[str], Iterable[tuple[str, str]]]
+    ) -> list[tuple[str, str]]:
+        if index is not self._index:
+            self._index, self._answers = index, OrderedDict()
+        key = (method, query)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = tuple(compute(query))
+            if len(self._answers) > RECENT_ANSWERS:
+                self._answers.popitem(last=False)
+        else:
+            self._answers.move_to_end(key)
+        return list(found)
+
+
+_recent = _RecentAnswers()
+
+
 def _from_search(interaction: discord.Interaction, method: str, query: str) -> list[tuple[str, str]] | None:
     search = getattr(interaction.client, "search", None)
     complete = getattr(search, method, None)
     if complete is None:
         return None
     try:
-        return list(complete(query))
+        return _recent.get(search, method, query, complete)
     except Exception:
         # A broken index must not take suggestions down with it: the plain filter still works.
         log.exception("search.%s failed for %r; using the plain filter", method, query)

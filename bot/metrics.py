@@ -16,12 +16,10 @@ Gauges that describe the present (shards, gateway latency, the pack) are read at
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Final
 
@@ -30,6 +28,8 @@ import discord
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
+
+from .instrumentation import PackInfo, ShardStatus
 
 log = logging.getLogger(__name__)
 
@@ -58,25 +58,6 @@ RELOAD_RESULTS: Final = ("ok", "error")
 # Interactions stamped but never answered (an expired one, a click nothing claims) must not pile up.
 MAX_PENDING: Final = 4096
 _CALLBACK: Final = re.compile(r"/interactions/(?P<id>\d+)/[^/]+/callback$")
-
-
-@dataclass(frozen=True, slots=True)
-class ShardStatus:
-    """One shard this process runs: whether its websocket is open, and its last heartbeat round trip."""
-
-    id: int
-    connected: bool
-    latency: float | None
-
-    def to_json(self) -> dict[str, Any]:
-        latency_ms = None if self.latency is None else round(self.latency * 1000, 1)
-        return {"id": self.id, "connected": self.connected, "latency_ms": latency_ms}
-
-
-@dataclass(frozen=True, slots=True)
-class PackInfo:
-    title: str
-    version: str
 
 
 def kind_of(interaction: discord.Interaction) -> str:
@@ -209,14 +190,3 @@ class BotMetrics:
     def exposition(self) -> bytes:
         """Everything, in Prometheus' text format."""
         return generate_latest(self.registry)
-
-
-def finite(value: float) -> float | None:
-    """discord.py reports an unmeasured latency as inf (or nan when there are no shards)."""
-    return value if math.isfinite(value) else None
-
-
-def metrics_of(client: object) -> BotMetrics | None:
-    """The metrics of the bot an interaction came to; None for a client without them (tests' plain bots)."""
-    metrics = getattr(client, "metrics", None)
-    return metrics if isinstance(metrics, BotMetrics) else None

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 
 from . import limits
-from .metrics import metrics_of
+from .instrumentation import metrics_of
 from .replies import reply_error, suggest
 from .settings import Settings
 

@@ -521,6 +521,10 @@ def _assemble(
 
     by_start = {t.start.number: t for t in topics if t.start}
     ordered = sorted(topics, key=lambda t: t.start.number if t.start else 0)
+    children_of: dict[str, list[str]] = {}
+    for t in ordered:
+        if t.parent is not None:
+            children_of.setdefault(t.parent, []).append(t.id)
     built: list[Topic] = []
     for t in ordered:
         points = []
@@ -544,7 +548,7 @@ def _assemble(
                 points=tuple(points),
                 related=t.related,
                 aliases=t.aliases,
-                children=tuple(c.id for c in ordered if c.parent == t.id),
+                children=tuple(children_of.get(t.id, ())),
             )
         )
 
@@ -589,8 +593,12 @@ def _check_choices(topics: list[_RawTopic], problems: _Collector) -> None:
     commands = [t for t in topics if t.command]
     if len(commands) > limits.COMMANDS_PER_SCOPE:
         problems.add(commands[-1].doc, ("command",), f"more than {limits.COMMANDS_PER_SCOPE} commands")
+    children_of: dict[str, list[_RawTopic]] = {}
+    for t in topics:
+        if t.parent is not None:
+            children_of.setdefault(t.parent, []).append(t)
     for parent in topics:
-        children = [c for c in topics if c.parent == parent.id]
+        children = children_of.get(parent.id, [])
         if len(children) > limits.OPTION_CHOICES:
             problems.add(parent.doc, ("option",), f"{len(children)} children; at most {limits.OPTION_CHOICES}")
         labels: dict[str, _RawTopic] = {}

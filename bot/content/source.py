@@ -6,6 +6,7 @@ for a block without a heading), and everything between two starts belongs to the
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -76,18 +77,15 @@ def find_start(lines: tuple[Line, ...], *, heading: str | None = None, starts: s
 def cut_blocks(lines: tuple[Line, ...], starts: list[tuple[Line, bool]]) -> tuple[Block, ...]:
     """Blocks from their start lines (each with whether it is a heading), in document order."""
     ordered = sorted(starts, key=lambda s: s[0].number)
+    # `lines` are in document order, so each block is one slice of them (found by bisection, not by a scan).
+    numbers = [ln.number for ln in lines]
     blocks: list[Block] = []
     ordinal = 0
     for index, (start, is_heading) in enumerate(ordered):
         end = ordered[index + 1][0].number if index + 1 < len(ordered) else None
-        body = [
-            ln
-            for ln in lines
-            if ln.number >= start.number
-            and (end is None or ln.number < end)
-            and not (is_heading and ln.number == start.number)
-            and not ln.is_lead_in
-        ]
+        first = bisect.bisect_left(numbers, start.number)
+        stop = bisect.bisect_left(numbers, end) if end is not None else len(lines)
+        body = [ln for ln in lines[first:stop] if not (is_heading and ln.number == start.number) and not ln.is_lead_in]
         paragraphs = []
         for number, ln in enumerate(body, start=1):
             ordinal += 1

@@ -7,14 +7,20 @@ that any one entry fits beside it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .. import limits
 from .ids import Viewer, jump_id, page_id, position_id
 from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply, Select, SelectOption
 from .text import clip, join_fitting, paragraph_ranges
+
+if TYPE_CHECKING:
+    from ..content import Library
+
+T = TypeVar("T")
 
 # How much of the header a page may spend, so one full field always fits beside it:
 # title 256 + author 256 + description 2000 + footer 300 + one field (256 + 1024) = 4092 < 6000.
@@ -27,6 +33,9 @@ READING_FIELDS: Final = 6
 MARK: Final = "▶ "
 JUMP_PLACEHOLDER: Final = "Jump to…"
 NAV_LABELS: Final = {"f": "⏮", "p": "◀", "n": "▶", "l": "⏭"}
+# Bounds on what is remembered between renders (see `derived` and `layout`), whatever the size of the pack.
+DERIVED_ENTRIES: Final = 1024
+LAYOUTS: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,36 @@ def _entry_size(item: Entry) -> int:
     return len(item.field.name) + len(item.field.value) + len(MARK)
 
 
+class _Derived:
+    """Values computed from one library, kept while renders ask about that library.
+
+    A `Library` never changes, so nothing kept here goes stale; a render for another library (after a reload)
+    starts afresh and lets the old one go. Each value is kept with its witness, the object it was computed
+    from (a topic, or the library itself), and is used only for that very object.
+    """
+
+    def __init__(self) -> None:
+        self._library: Library | None = None
+        self._values: dict[Hashable, tuple[object, Any]] = {}
+
+    def get(self, library: Library, key: Hashable, witness: object, compute: Callable[[], T]) -> T:
+        if library is not self._library:
+            self._library, self._values = library, {}
+        found = self._values.get(key)
+        if found is not None and found[0] is witness:
+            value: T = found[1]
+            return value
+        value = compute()
+        if len(self._values) < DERIVED_ENTRIES:
+            self._values[key] = (witness, value)
+        return value
+
+
+derived = _Derived()
+
+
+# Every click on a page button lays the same document out again; documents are immutable, so the pages are too.
+@functools.lru_cache(maxsize=LAYOUTS)
 def layout(document: Document) -> tuple[tuple[Entry, ...], ...]:
     """The document's pages; always at least one (a page of a document with no entries is its header)."""
     header_size = document.header().size

@@ -8,7 +8,7 @@ from .. import limits
 from ..content import Library, TimelineEvent
 from .ids import TIMELINE, Viewer, event_target, key_of
 from .model import Reply, SelectOption
-from .pages import Document, entry, layout, option, page_of, render_document
+from .pages import Document, derived, entry, layout, option, page_of, render_document
 from .text import clip, squash
 from .topic import quoted
 
@@ -42,6 +42,11 @@ def _event_entry(library: Library, event: TimelineEvent) -> tuple[str, str, tupl
 
 
 def timeline_document(library: Library) -> Document:
+    """Every event as a document, in the document's order (computed once per library)."""
+    return derived.get(library, "timeline", library, lambda: _timeline_document(library))
+
+
+def _timeline_document(library: Library) -> Document:
     count = len(library.timeline)
     description = (
         f"What *{clip(library.source.title or library.pack.source_title, 100)}* says happened, in the "
@@ -67,6 +72,13 @@ def timeline_document(library: Library) -> Document:
 
 def timeline_jumps(library: Library, document: Document, page: int) -> tuple[SelectOption, ...]:
     """Events to jump to: all of them, or with more than fit, the ones around the page shown."""
+    if len(library.timeline) <= limits.SELECT_OPTIONS:
+        # The same menu on every page: made once per library.
+        return derived.get(library, "timeline-jumps", library, lambda: _timeline_jumps(library, document, page))
+    return _timeline_jumps(library, document, page)
+
+
+def _timeline_jumps(library: Library, document: Document, page: int) -> tuple[SelectOption, ...]:
     events = library.timeline
     if len(events) > limits.SELECT_OPTIONS:
         pages = layout(document)

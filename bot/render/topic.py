@@ -8,7 +8,7 @@ from .. import limits
 from ..content import Library, Point, Topic
 from .ids import Viewer, key_of
 from .model import Reply, SelectOption
-from .pages import Document, Entry, entry, layout, option, render_document
+from .pages import Document, Entry, derived, entry, layout, option, render_document
 from .text import clip, join_fitting, squash
 
 QUOTE_MIN: Final = 200
@@ -62,6 +62,11 @@ def _hints(library: Library, ids: tuple[str, ...]) -> list[str]:
 
 
 def topic_document(library: Library, topic: Topic) -> Document:
+    """`topic` as a document: its summary, its parts and related topics, its points (computed once per library)."""
+    return derived.get(library, ("topic", topic.id), topic, lambda: _topic_document(library, topic))
+
+
+def _topic_document(library: Library, topic: Topic) -> Document:
     lines = [clip(topic.summary, SUMMARY_ROOM)]
     children = _hints(library, topic.children)
     if children:
@@ -86,6 +91,10 @@ def topic_document(library: Library, topic: Topic) -> Document:
 
 def topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     """Where the jump menu leads: the topic's parts, its parent, then its related topics."""
+    return derived.get(library, ("jumps", topic.id), topic, lambda: _topic_jumps(library, topic))
+
+
+def _topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     ids = [*topic.children, *([topic.parent] if topic.parent else []), *topic.related]
     out: list[SelectOption] = []
     for topic_id in ids:
