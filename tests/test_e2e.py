@@ -211,6 +211,21 @@ async def test_buttons_sent_before_a_restart_keep_working(settings: Settings) ->
 # ------------------------------------------------------------------------------------------------ the process
 
 
+def process_env(sim: DiscordSimulator, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `python -m bot` process that talks to `sim` and keeps its state under tmp_path."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))}
+    return {
+        **inherited,
+        "DISCORD_TOKEN": "sim-token",
+        "DISCORD_API_BASE": sim.api_base,
+        "DISCORD_GATEWAY_URL": sim.gateway_url,
+        "DATA_DIR": str(tmp_path / "data"),
+        # The working directory is a temp folder (so no stray .env is read): find the package from here.
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
 async def _wait_for(predicate: Any, proc: asyncio.subprocess.Process, within: float = 20.0) -> None:
     async def poll() -> None:
         while not predicate():
@@ -227,17 +242,7 @@ async def test_the_real_process_answers_and_stops_cleanly(tmp_path: Path, sig: s
     async with DiscordSimulator() as sim:
         guild = sim.default_guild
         assert guild is not None
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))},
-            "DISCORD_TOKEN": "sim-token",
-            "DISCORD_API_BASE": sim.api_base,
-            "DISCORD_GATEWAY_URL": sim.gateway_url,
-            "DEV_GUILD_ID": str(guild.id),
-            "DATA_DIR": str(tmp_path / "data"),
-            "LOG_LEVEL": "INFO",
-            # The working directory is a temp folder (so no stray .env is read): find the package from here.
-            "PYTHONPATH": str(ROOT),
-        }
+        env = process_env(sim, tmp_path, DEV_GUILD_ID=str(guild.id), LOG_LEVEL="INFO")
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -336,14 +341,7 @@ async def test_the_sync_command_registers_the_commands(tmp_path: Path) -> None:
     async with DiscordSimulator() as sim:
         guild = sim.default_guild
         assert guild is not None
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))},
-            "DISCORD_TOKEN": "sim-token",
-            "DISCORD_API_BASE": sim.api_base,
-            "DISCORD_GATEWAY_URL": sim.gateway_url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "PYTHONPATH": str(ROOT),
-        }
+        env = process_env(sim, tmp_path)
         for args, scope in ((["--guild", str(guild.id)], guild), (["--global"], None)):
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
