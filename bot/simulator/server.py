@@ -824,31 +824,19 @@ class DiscordSimulator:
         ``context=2`` (a private channel, user install). Returns the record to await the bot's response on;
         ``dispatch=False`` registers it without sending it (to drive the REST API by hand).
         """
-        user = user or self.default_user
-        context, guild, channel, install_set = self._where(
-            user=user, guild=guild, channel=channel, dm=dm, context=context, installs=installs
-        )
-        root, *path = name.split()
-        command = self.find_command(root, guild=guild)
-        self._check_available(command, user=user, context=context, guild=guild, installs=install_set)
-        resolved: dict[str, dict[str, Any]] = {}
-        option_payload = self._build_options(command, path, options or {}, guild, resolved, user)
-        interaction_id, token = self._new_ids()
-        payload = payloads.application_command_interaction(
-            interaction_id=interaction_id,
-            token=token,
-            application_id=self.application_id,
-            data=payloads.command_data(command=command, options=option_payload, resolved=resolved),
+        return await self._command_interaction(
+            payloads.application_command_interaction,
+            name,
+            options,
             user=user,
-            context=context,
-            installs=install_set,
             guild=guild,
             channel=channel,
-            app_permissions=self._app_permissions(guild),
+            dm=dm,
+            context=context,
+            installs=installs,
             locale=locale,
+            dispatch=dispatch,
         )
-        record = self._register(payload, name=name, guild=guild)
-        return await self._dispatch(record, dispatch)
 
     async def autocomplete(
         self,
@@ -868,6 +856,39 @@ class DiscordSimulator:
     ) -> InteractionRecord:
         """Type ``value`` into option ``focused`` of a command; ``await record.wait_response()`` then read
         ``record.choices``."""
+        return await self._command_interaction(
+            payloads.autocomplete_interaction,
+            name,
+            options,
+            user=user,
+            guild=guild,
+            channel=channel,
+            dm=dm,
+            context=context,
+            installs=installs,
+            locale=locale,
+            dispatch=dispatch,
+            focused={"focused": focused, "focused_value": value},
+        )
+
+    async def _command_interaction(
+        self,
+        build: Callable[..., dict[str, Any]],
+        name: str,
+        options: Mapping[str, Any] | None,
+        *,
+        user: SimUser | None,
+        guild: SimGuild | None,
+        channel: SimChannel | None,
+        dm: bool,
+        context: int | None,
+        installs: Iterable[int] | None,
+        locale: str | None,
+        dispatch: bool,
+        focused: Mapping[str, str] | None = None,
+    ) -> InteractionRecord:
+        """What a slash command and its autocomplete share: resolve the command, check it may run here, build
+        the options (with the focused one, for autocomplete), and register and dispatch the payload."""
         user = user or self.default_user
         context, guild, channel, install_set = self._where(
             user=user, guild=guild, channel=channel, dm=dm, context=context, installs=installs
@@ -876,11 +897,9 @@ class DiscordSimulator:
         command = self.find_command(root, guild=guild)
         self._check_available(command, user=user, context=context, guild=guild, installs=install_set)
         resolved: dict[str, dict[str, Any]] = {}
-        option_payload = self._build_options(
-            command, path, options or {}, guild, resolved, user, focused=focused, focused_value=value
-        )
+        option_payload = self._build_options(command, path, options or {}, guild, resolved, user, **(focused or {}))
         interaction_id, token = self._new_ids()
-        payload = payloads.autocomplete_interaction(
+        payload = build(
             interaction_id=interaction_id,
             token=token,
             application_id=self.application_id,
