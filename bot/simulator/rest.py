@@ -638,6 +638,18 @@ class RestApi:
         )
         return message
 
+    def _check_new_message(self, record: InteractionRecord | None, body: Any, uploads: list[Upload]) -> None:
+        """What Discord checks of a message created outside a callback (a followup, a channel message)."""
+        if not isinstance(body, dict):
+            raise DiscordHTTPError.invalid_json()
+        errors = FormErrors()
+        validate_message(body, errors)
+        if errors:
+            raise DiscordHTTPError.invalid_form_body(errors)
+        self._check_uploads(record, uploads)
+        if message_is_empty({**body, "attachments": uploads}):
+            raise DiscordHTTPError.empty_message()
+
     def _check_uploads(self, record: InteractionRecord | None, uploads: list[Upload]) -> None:
         limit = limits.ATTACHMENT_SIZE
         if record is not None:
@@ -876,15 +888,7 @@ class RestApi:
 
         def action(record: InteractionRecord) -> web.StreamResponse:
             sim = self.sim
-            if not isinstance(body, dict):
-                raise DiscordHTTPError.invalid_json()
-            errors = FormErrors()
-            validate_message(body, errors)
-            if errors:
-                raise DiscordHTTPError.invalid_form_body(errors)
-            self._check_uploads(record, uploads)
-            if message_is_empty({**body, "attachments": uploads}):
-                raise DiscordHTTPError.empty_message()
+            self._check_new_message(record, body, uploads)
             original = record.original
             if record.deferred_pending and original is not None and original.loading and not original.deleted:
                 # The first followup after a deferred response edits the "thinking" message; its ephemeral flag
@@ -984,15 +988,7 @@ class RestApi:
     async def create_channel_message(self, request: web.Request) -> web.StreamResponse:
         channel = self._channel(request)
         body, uploads = await self._read_body(request)
-        if not isinstance(body, dict):
-            raise DiscordHTTPError.invalid_json()
-        errors = FormErrors()
-        validate_message(body, errors)
-        if errors:
-            raise DiscordHTTPError.invalid_form_body(errors)
-        self._check_uploads(None, uploads)
-        if message_is_empty({**body, "attachments": uploads}):
-            raise DiscordHTTPError.empty_message()
+        self._check_new_message(None, body, uploads)
         flags = int(body.get("flags") or 0) & (CREATE_FLAGS & ~FLAG_EPHEMERAL)
         message = self.sim.new_message(
             channel_id=channel.id,
