@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -64,3 +66,48 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# Every variable the bot reads; the test's own environment must not leak into a bot process.
+SETTING_PREFIXES = (
+    "DISCORD_",
+    "DEV_GUILD",
+    "LOG_",
+    "CONTENT_DIR",
+    "DATA_DIR",
+    "COOLDOWN_",
+    "OWNER_IDS",
+    "WATCH_CONTENT",
+    "HEALTH_",
+    "SHARD_",
+    "PLAYGROUND_",
+    "REQUIRE_TOKEN",
+)
+
+
+def process_env(sim: DiscordSimulator, data_dir: Path, *, token: str = "sim-token", **extra: str) -> dict[str, str]:
+    """The environment of a `python -m bot` process that talks to `sim` and keeps its state in `data_dir`."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)},
+        "DISCORD_TOKEN": token,
+        "DISCORD_API_BASE": sim.api_base,
+        "DISCORD_GATEWAY_URL": sim.gateway_url,
+        "DATA_DIR": str(data_dir),
+        # The working directory is a temp folder (so no stray .env is read): find the package from here.
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+async def spawn(cwd: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    """`python -m bot ARGS` in `cwd`, its output (stdout and stderr together) piped for the test to read."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=cwd,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )

@@ -13,9 +13,6 @@ import json
 import os
 import shutil
 import signal
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,21 +20,12 @@ from typing import Any
 import pytest
 
 from bot import limits
-from bot.client import ReferenceBot, create_bot
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
-from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage
+from tests.ops_support import process_env, running, spawn
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "commands.json"
-ROOT = Path(__file__).resolve().parent.parent
 CHANNEL_MESSAGE, UPDATE_MESSAGE, AUTOCOMPLETE_RESULT = 4, 7, 8
-
-
-@asynccontextmanager
-async def running(sim: DiscordSimulator, settings: Settings) -> AsyncIterator[ReferenceBot]:
-    # discord.py waits this long for more GUILD_CREATEs before on_ready; the simulator sends them at once.
-    bot = create_bot(settings, guild_ready_timeout=0.05)
-    async with run_client(bot, sim) as ready:
-        yield ready
 
 
 @pytest.fixture
@@ -76,8 +64,7 @@ def _reviewable(commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def test_synced_commands_match_the_reviewed_snapshot(settings: Settings) -> None:
-    async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
+    async with DiscordSimulator() as sim, running(sim, settings):
         synced = _reviewable(sim.get_commands(None))
     if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         SNAPSHOT.write_text(json.dumps(synced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -93,12 +80,12 @@ async def test_start_up_sync_happens_only_when_the_commands_changed(settings: Se
         assert guild is not None
         dev = replace(settings, dev_guild_id=guild.id, content_dir=content)
 
-        async with running(sim, dev):
+        async with running(sim, dev, sync=False):
             pass
         assert sim.sync_count(guild) == 1
         assert sim.sync_count(None) == 0, "a start must never sync globally"
 
-        async with running(sim, dev) as bot:
+        async with running(sim, dev, sync=False) as bot:
             record = await sim.invoke("objectives", guild=guild)
             await answered_once(record)
             assert bot.library.by_command["objectives"].title
@@ -109,7 +96,7 @@ async def test_start_up_sync_happens_only_when_the_commands_changed(settings: Se
             topic.read_text(encoding="utf-8").replace('description: "What NATO', 'description: "Why and what NATO'),
             encoding="utf-8",
         )
-        async with running(sim, dev):
+        async with running(sim, dev, sync=False):
             pass
         assert sim.sync_count(guild) == 2
         described = {c["name"]: c["description"] for c in sim.get_commands(guild)}
@@ -123,8 +110,7 @@ HOSTILE = ["", "ti", "2003", "zzqx nonsense wxyv", "x" * 6000, '") OR * NEAR(', 
 
 
 async def test_every_autocomplete_option_answers_valid_choices(settings: Settings) -> None:
-    async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
+    async with DiscordSimulator() as sim, running(sim, settings):
         options = [
             (command["name"], option["name"])
             for command in sim.get_commands(None)
@@ -151,7 +137,6 @@ async def test_every_autocomplete_option_answers_valid_choices(settings: Setting
 
 async def test_a_rate_limited_callback_is_retried_and_answered_once(settings: Settings) -> None:
     async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
         fault = sim.faults.rate_limit("POST /interactions/*/callback", retry_after=0.05, times=1)
         record = await sim.invoke("objectives")
         message = await answered_once(record)
@@ -160,8 +145,7 @@ async def test_a_rate_limited_callback_is_retried_and_answered_once(settings: Se
 
 
 async def test_a_server_error_on_a_callback_is_retried_and_answered_once(settings: Settings) -> None:
-    async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
+    async with DiscordSimulator() as sim, running(sim, settings):
         fault = sim.faults.server_error("POST /interactions/*/callback", status=503, times=1)
         # discord.py waits 1 s before retrying a 5xx: within Discord's 3 s, once.
         record = await sim.invoke("challenges")
@@ -170,8 +154,7 @@ async def test_a_server_error_on_a_callback_is_retried_and_answered_once(setting
 
 
 async def test_the_bot_answers_after_a_dropped_gateway_and_resume(settings: Settings) -> None:
-    async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
+    async with DiscordSimulator() as sim, running(sim, settings):
         resumed_before = sim.gateway_event_count("resume")
         await sim.drop_connection()
         # Sent while the bot is away: the simulator holds it and replays it on RESUME, as Discord does.
@@ -181,8 +164,7 @@ async def test_the_bot_answers_after_a_dropped_gateway_and_resume(settings: Sett
 
 
 async def test_the_bot_answers_after_op_7_reconnect(settings: Settings) -> None:
-    async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
+    async with DiscordSimulator() as sim, running(sim, settings):
         resumed_before = sim.gateway_event_count("resume")
         await sim.send_reconnect()
         await sim.wait_until(lambda: sim.gateway_event_count("resume") > resumed_before)
@@ -194,11 +176,10 @@ async def test_the_bot_answers_after_op_7_reconnect(settings: Settings) -> None:
 
 async def test_buttons_sent_before_a_restart_keep_working(settings: Settings) -> None:
     async with DiscordSimulator() as sim:
-        async with running(sim, settings) as bot:
-            await bot.tree.sync()
+        async with running(sim, settings):
             message = await answered_once(await sim.invoke("timeline"))
         # A new process: a new bot, nothing carried over but what the message itself holds.
-        async with running(sim, settings):
+        async with running(sim, settings, sync=False):
             next_id = next(b["custom_id"] for b in message.buttons() if b["custom_id"].endswith(":n"))
             first_page = message.embeds[0]
             click = await sim.click(message, next_id)
@@ -209,21 +190,6 @@ async def test_buttons_sent_before_a_restart_keep_working(settings: Settings) ->
 
 
 # ------------------------------------------------------------------------------------------------ the process
-
-
-def process_env(sim: DiscordSimulator, tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a `python -m bot` process that talks to `sim` and keeps its state under tmp_path."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))}
-    return {
-        **inherited,
-        "DISCORD_TOKEN": "sim-token",
-        "DISCORD_API_BASE": sim.api_base,
-        "DISCORD_GATEWAY_URL": sim.gateway_url,
-        "DATA_DIR": str(tmp_path / "data"),
-        # The working directory is a temp folder (so no stray .env is read): find the package from here.
-        "PYTHONPATH": str(ROOT),
-        **extra,
-    }
 
 
 async def _wait_for(predicate: Any, proc: asyncio.subprocess.Process, within: float = 20.0) -> None:
@@ -242,16 +208,8 @@ async def test_the_real_process_answers_and_stops_cleanly(tmp_path: Path, sig: s
     async with DiscordSimulator() as sim:
         guild = sim.default_guild
         assert guild is not None
-        env = process_env(sim, tmp_path, DEV_GUILD_ID=str(guild.id), LOG_LEVEL="INFO")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=tmp_path,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
+        env = process_env(sim, tmp_path / "data", DEV_GUILD_ID=str(guild.id), LOG_LEVEL="INFO")
+        proc = await spawn(tmp_path, env)
         try:
             # It syncs the dev guild at start-up, then connects.
             await _wait_for(lambda: sim.sync_count(guild) == 1, proc)
@@ -279,7 +237,6 @@ async def test_the_real_process_answers_and_stops_cleanly(tmp_path: Path, sig: s
 async def test_every_topic_and_event_is_reachable_in_at_most_two_interactions(settings: Settings) -> None:
     """One slash command (with its option) opens every topic and every event; /topics + its menu is the other way."""
     async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
         library = bot.library
         for topic in library.topics:
             parent = library.command_of(topic)
@@ -327,8 +284,7 @@ HOSTILE_QUERIES = [
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES)
 async def test_search_answers_any_query_through_discord(settings: Settings, query: str) -> None:
-    async with DiscordSimulator() as sim, running(sim, settings) as bot:
-        await bot.tree.sync()
+    async with DiscordSimulator() as sim, running(sim, settings):
         message = await answered_once(await sim.invoke("search", {"query": query}))
         assert message.embeds, "every search answers with results or suggestions"
         assert "Traceback" not in message.text()
@@ -341,19 +297,9 @@ async def test_the_sync_command_registers_the_commands(tmp_path: Path) -> None:
     async with DiscordSimulator() as sim:
         guild = sim.default_guild
         assert guild is not None
-        env = process_env(sim, tmp_path)
+        env = process_env(sim, tmp_path / "data")
         for args, scope in ((["--guild", str(guild.id)], guild), (["--global"], None)):
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "sync",
-                *args,
-                cwd=tmp_path,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )
+            proc = await spawn(tmp_path, env, "sync", *args)
             output, _ = await asyncio.wait_for(proc.communicate(), 30)
             assert proc.returncode == 0, output.decode()
             assert sim.sync_count(scope) == 1

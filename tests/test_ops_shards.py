@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -21,53 +19,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.content import load_library
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
 from bot.simulator import DiscordSimulator, run_client
-from tests.ops_support import ROOT, GatedBot, free_port
+from tests.ops_support import GatedBot, free_port, process_env, spawn
 
 TOKEN = "dummy-token-for-the-shard-test"
-# Every variable the bot reads; the test's own environment must not leak into the processes.
-SETTING_PREFIXES = (
-    "DISCORD_",
-    "DEV_GUILD",
-    "LOG_",
-    "CONTENT_DIR",
-    "DATA_DIR",
-    "COOLDOWN_",
-    "OWNER_IDS",
-    "WATCH_CONTENT",
-    "HEALTH_",
-    "SHARD_",
-    "PLAYGROUND_",
-    "REQUIRE_TOKEN",
-)
 
 
 def environment(sim: DiscordSimulator, data_dir: Path, **extra: str) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)},
-        "DISCORD_TOKEN": TOKEN,
-        "DISCORD_API_BASE": sim.api_base,
-        "DISCORD_GATEWAY_URL": sim.gateway_url,
-        "DATA_DIR": str(data_dir),
-        "REQUIRE_TOKEN": "true",
-        "LOG_LEVEL": "INFO",
-        "LOG_FORMAT": "json",
-        # The working directory is a temp folder (so no stray .env is read): find the package from here.
-        "PYTHONPATH": str(ROOT),
-        **extra,
-    }
-
-
-async def spawn(cwd: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
+    return process_env(sim, data_dir, token=TOKEN, REQUIRE_TOKEN="true", LOG_LEVEL="INFO", LOG_FORMAT="json", **extra)
 
 
 async def output_of(proc: asyncio.subprocess.Process) -> str:
