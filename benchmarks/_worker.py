@@ -83,7 +83,7 @@ def say(message: dict[str, Any]) -> None:
 def build(kind: str) -> tuple[discord.Client, str]:
     """The unstarted bot of `kind` and its token, configured from the environment."""
     if kind == "ours":
-        from bot.client import create_bot
+        from bot.app.client import create_bot
         from bot.settings import Settings
 
         settings = Settings.from_env(env_file=None)

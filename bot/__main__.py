@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .content import ContentError, load_library
-from .report import report
-from .settings import Settings, SettingsError, configure_logging
+from .content.report import report
+from .ops.logs import configure_logging
+from .settings import Settings, SettingsError
 
 log = logging.getLogger("bot")
 
@@ -55,7 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 async def _serve(settings: Settings) -> None:
-    from .client import create_bot
+    from .app.client import create_bot
 
     assert settings.discord_token is not None
     bot = create_bot(settings)
@@ -110,9 +111,9 @@ def _playground(settings: Settings, *, token_missing: bool) -> int:
 async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> int:
     import discord
 
-    from .client import create_bot
-    from .endpoints import use_endpoints
-    from .sync import SyncState, sync_commands
+    from .app.client import create_bot
+    from .app.endpoints import use_endpoints
+    from .app.sync import SyncState, sync_commands
 
     assert settings.discord_token is not None
     # A one-off beside the running service, which may hold the health port and watch the pack already.

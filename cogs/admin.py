@@ -14,10 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import replies
-from bot.client import ReferenceBot
+from bot.app import replies
+from bot.app.client import ReferenceBot
+from bot.app.tree import Refused
 from bot.render import render_reload
-from bot.tree import Refused
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import replies
-from bot.availability import everywhere
-from bot.client import ReferenceBot
-from bot.lookup import library_of, other_commands
+from bot.app import replies
+from bot.app.availability import everywhere
+from bot.app.client import ReferenceBot
+from bot.app.lookup import library_of, other_commands
 from bot.render import Viewer, render_about, render_contents, render_help
 
 

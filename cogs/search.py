@@ -2,7 +2,7 @@
 result at its page.
 
 Only glue lives here: read the interaction, ask the search index, hand the hits to `bot.render.search`, send
-the `Reply` through `bot.replies`. "Open" buttons use the page buttons' custom_id, so the navigation handler
+the `Reply` through `bot.app.replies`. "Open" buttons use the page buttons' custom_id, so the navigation handler
 answers them; this cog handles only its own `nir:search:…` button (search again with corrected words).
 """
 
@@ -17,14 +17,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import limits
-from bot.availability import everywhere
-from bot.client import ReferenceBot
+from bot.app.availability import everywhere
+from bot.app.client import ReferenceBot
+from bot.app.lookup import library_of
+from bot.app.navigation import _Navigation
+from bot.app.replies import send
 from bot.content import Library
-from bot.lookup import library_of
-from bot.navigation import _Navigation
 from bot.render import Reply, Viewer
 from bot.render.search import SEARCH_TEMPLATE, render_results, render_suggestions
-from bot.replies import send
 from bot.search import MAX_QUERY_CHARS, SearchIndex
 
 log = logging.getLogger(__name__)

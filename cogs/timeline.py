@@ -6,12 +6,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import replies
-from bot.availability import everywhere
-from bot.client import ReferenceBot
-from bot.lookup import complete_events, library_of
+from bot.app import replies
+from bot.app.availability import everywhere
+from bot.app.client import ReferenceBot
+from bot.app.lookup import complete_events, library_of
+from bot.app.tree import UnknownValue
 from bot.render import Viewer, find_event, render_timeline
-from bot.tree import UnknownValue
 
 
 class Timeline(commands.Cog):

@@ -13,14 +13,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, replies
-from bot.availability import everywhere
-from bot.client import ReferenceBot
+from bot import limits
+from bot.app import replies
+from bot.app.availability import everywhere
+from bot.app.client import ReferenceBot
+from bot.app.lookup import library_of
+from bot.app.tree import StaleCommand, UnknownValue
 from bot.content import Topic
-from bot.lookup import library_of
 from bot.render import Viewer, find_by_key, key_of, render_topic
-from bot.render.text import clip
-from bot.tree import StaleCommand, UnknownValue
+from bot.text import clip
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.client import ReferenceBot, create_bot
+from bot.app.client import ReferenceBot, create_bot
+from bot.app.sync import SyncState, sync_commands
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
 from bot.simulator import DiscordSimulator, run_client
-from bot.sync import SyncState, sync_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from bot import navigation
-from bot.client import ReferenceBot, create_bot
+from bot.app import navigation
+from bot.app.client import ReferenceBot, create_bot
+from bot.app.replies import MessageView
 from bot.content import Library
 from bot.render import Button, key_of
 from bot.render.model import ActionRow
-from bot.replies import MessageView
 from bot.settings import Settings
 from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
 from tests.test_render import violations
@@ -348,7 +348,7 @@ async def test_internal_error_is_logged_and_answered(
 
     # discord.py loads extensions itself, so the loaded module is reached through sys.modules.
     monkeypatch.setattr(sys.modules["cogs.topics"], "render_topic", broken)
-    monkeypatch.setattr("bot.navigation.render_key", broken)
+    monkeypatch.setattr("bot.app.navigation.render_key", broken)
     with caplog.at_level(logging.ERROR):
         message = await world.answer("history")
         assert message.ephemeral and "Something went wrong" in message.content

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentError, Library, load_library
+from bot.content.report import report
 from bot.content.source import normalise
-from bot.report import report
 from bot.settings import SHIPPED_CONTENT_DIR
 
 

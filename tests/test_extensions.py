@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 
 from bot import limits
-from bot.client import ReferenceBot, create_bot, discover_extensions
+from bot.app.client import ReferenceBot, create_bot, discover_extensions
 from bot.settings import Settings
 
 OURS = {"cogs.meta", "cogs.timeline", "cogs.topics"}

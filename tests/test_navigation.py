@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import navigation
-from bot.client import ReferenceBot, create_bot
+from bot.app import navigation
+from bot.app.client import ReferenceBot, create_bot
+from bot.app.replies import MessageView, message_kwargs
 from bot.render import ActionRow, Button, Reply, Select, SelectOption, Viewer
 from bot.render.ids import CONTENTS, TIMELINE, jump_id, key_of, page_id, position_id
-from bot.replies import MessageView, message_kwargs
 from bot.settings import Settings
 
 LONGEST_USER = 2**64 - 1

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.health import HEALTH_PATH, HealthServer
+from bot.ops.health import HEALTH_PATH, HealthServer
 from bot.settings import Settings, read_env_file
 from tests.ops_support import ROOT
 

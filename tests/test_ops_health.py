@@ -19,11 +19,12 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app.sync import SyncState, sync_commands
 from bot.content import load_library
-from bot.health import HealthServer, is_loopback
-from bot.settings import JsonFormatter, Settings, SettingsError
+from bot.ops.health import HealthServer, is_loopback
+from bot.ops.logs import JsonFormatter
+from bot.settings import Settings, SettingsError
 from bot.simulator import DiscordSimulator, run_client
-from bot.sync import SyncState, sync_commands
 from tests.ops_support import GatedBot, copy_content, edit
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -199,7 +200,7 @@ async def test_binding_beyond_loopback_warns(caplog: pytest.LogCaptureFixture) -
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("bot.example.org")
     server = HealthServer("0.0.0.0", 0, lambda: {"status": "ok"}, lambda: b"")
-    with caplog.at_level(logging.WARNING, logger="bot.health"):
+    with caplog.at_level(logging.WARNING, logger="bot.ops.health"):
         await server.start()
     try:
         assert any(r.levelno == logging.WARNING and "0.0.0.0" in r.getMessage() for r in caplog.records)

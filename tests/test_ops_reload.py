@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-import bot.reload
+import bot.ops.reload
+from bot.app.tree import Refused
 from bot.content import Problem
-from bot.reload import ReloadResult
+from bot.ops.reload import ReloadResult
 from bot.render import render_reload
 from bot.render.admin import MAX_PROBLEMS
 from bot.settings import Settings
 from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, SimulatorUsageError, SimUser
-from bot.tree import Refused
 from cogs.admin import NOT_AN_ADMIN, NOT_AN_OWNER, NOT_HERE, may_reload
 from tests.ops_support import copy_content, edit, running
 
@@ -146,7 +146,7 @@ async def test_two_reloads_at_once_leave_one_consistent_pack(tmp_path: Path, mon
     release = threading.Event()
     loading = asyncio.Event()
     loop = asyncio.get_running_loop()
-    real_load = bot.reload.load_library
+    real_load = bot.ops.reload.load_library
 
     def counting_load(path: Path) -> Any:
         with guard:
@@ -164,7 +164,7 @@ async def test_two_reloads_at_once_leave_one_consistent_pack(tmp_path: Path, mon
             with guard:
                 loads["running"] -= 1
 
-    monkeypatch.setattr(bot.reload, "load_library", counting_load)
+    monkeypatch.setattr(bot.ops.reload, "load_library", counting_load)
     async with DiscordSimulator() as sim, running(sim, settings_for(tmp_path, content)) as reference:
         ops = ops_world(sim, content)
         syncs = sim.sync_count(None)

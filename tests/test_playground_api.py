@@ -11,7 +11,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.endpoints import current_endpoints
+from bot.app.endpoints import current_endpoints
 from bot.playground import NO_RESPONSE, Playground
 from bot.playground.server import STATIC_DIR, is_loopback
 from bot.settings import Settings

@@ -32,7 +32,8 @@ from bot.render import (
     topic_page_count,
 )
 from bot.render.ids import JUMP_TEMPLATE, PAGE_TEMPLATE, POSITION_TEMPLATE, event_target
-from bot.render.text import clip, paragraph_ranges
+from bot.render.text import paragraph_ranges
+from bot.text import clip
 
 USER = 123456789012345678
 TEMPLATES = tuple(re.compile(t) for t in (PAGE_TEMPLATE, POSITION_TEMPLATE, JUMP_TEMPLATE))

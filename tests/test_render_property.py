@@ -12,6 +12,7 @@ import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app.replies import message_kwargs
 from bot.content import Block, Citation, CommandOption, Library, Pack, Point, SourceDocument, TimelineEvent, Topic
 from bot.render import (
     CONTENTS,
@@ -31,7 +32,6 @@ from bot.render import (
     timeline_document,
     topic_document,
 )
-from bot.replies import message_kwargs
 from tests.test_render import violations
 
 NASTY = [

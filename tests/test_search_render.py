@@ -15,14 +15,7 @@ from bot.content import Library
 from bot.render import Reply, Viewer, key_of
 from bot.render.ids import PAGE_TEMPLATE, TIMELINE
 from bot.render.pages import layout, page_of
-from bot.render.search import (
-    SEARCH_TEMPLATE,
-    hit_page,
-    render_results,
-    render_suggestions,
-    search_id,
-    shown_query,
-)
+from bot.render.search import SEARCH_TEMPLATE, hit_page, render_results, render_suggestions, search_id, shown_query
 from bot.render.timeline import timeline_document
 from bot.render.topic import topic_document
 from bot.search import Hit, Kind, SearchIndex

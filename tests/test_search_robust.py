@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from bot import limits
 from bot.content import Library
-from bot.search import SearchIndex, escape_markdown
+from bot.search import SearchIndex
+from bot.text import escape_markdown
 
 NASTY = [
     "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.sync import STATE_FILE, SyncState, normalise
+from bot.app.sync import STATE_FILE, SyncState, normalise
 
 
 def command(**overrides: Any) -> dict[str, Any]:

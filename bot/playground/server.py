@@ -24,12 +24,12 @@ import discord
 import yarl
 from aiohttp import WSCloseCode, web
 
-from bot.client import ReferenceBot, create_bot
-from bot.endpoints import current_endpoints, use_endpoints
-from bot.reload import ReloadResult, watch_content
+from bot.app.client import ReferenceBot, create_bot
+from bot.app.endpoints import current_endpoints, use_endpoints
+from bot.app.sync import SyncState, sync_commands
+from bot.ops.reload import ReloadResult, watch_content
 from bot.settings import Secret, Settings
 from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, SimulatorUsageError, SimUser
-from bot.sync import SyncState, sync_commands
 
 from . import wire
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.content import Problem
-from bot.reload import ReloadResult
+from bot.ops.reload import ReloadResult
 from bot.simulator import SimMessage, SimUser
 
 # Option fields the page needs to offer an option; the rest (localisations, ids) would only be noise.

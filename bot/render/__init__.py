@@ -1,6 +1,6 @@
 """Pure rendering: Library item + page → a `Reply` model. The only code that knows Discord's limits.
 
-Nothing here touches the network or discord.py; `bot.replies` turns a `Reply` into a message.
+Nothing here touches the network or discord.py; `bot.app.replies` turns a `Reply` into a message.
 """
 
 from .admin import render_reload

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 from .. import limits
-from ..reload import ReloadResult
+from ..ops.reload import ReloadResult
+from ..text import clip, squash
 from .model import Reply
-from .text import clip, squash
 
 # Enough to fix a pack in a few passes without flooding the channel; `python -m bot check` lists them all.
 MAX_PROBLEMS: Final = 10

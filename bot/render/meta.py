@@ -8,10 +8,11 @@ from typing import Final
 
 from .. import limits
 from ..content import Library
+from ..text import clip, squash
 from .ids import CONTENTS, Viewer, key_of
 from .model import Embed, Field, Reply
 from .pages import Document, entry, option, render_document
-from .text import clip, join_fitting, squash
+from .text import join_fitting
 from .topic import command_hint
 
 CONTENTS_TITLE: Final = "Contents"

@@ -1,7 +1,7 @@
 """The reply model: what a command or a click answers, as plain data with no connection to Discord.
 
 `Reply.payload()` is the Discord message JSON the model stands for; tests check it against every limit, and
-`bot.replies` turns the model into discord.py objects to send.
+`bot.app.replies` turns the model into discord.py objects to send.
 """
 
 from __future__ import annotations

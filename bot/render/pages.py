@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from .. import limits
+from ..text import clip
 from .ids import Viewer, jump_id, page_id, position_id
 from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply, Select, SelectOption
-from .text import clip, join_fitting, paragraph_ranges
+from .text import join_fitting, paragraph_ranges
 
 if TYPE_CHECKING:
     from ..content import Library

@@ -14,11 +14,11 @@ from typing import Final
 
 from .. import limits
 from ..content import Library
-from ..search import BREADCRUMB_SEPARATOR, Hit, Kind, Suggestion, clean_text, escape_markdown
+from ..search import BREADCRUMB_SEPARATOR, Hit, Kind, Suggestion
+from ..text import clean_text, clip, escape_markdown, squash
 from .ids import PREFIX, TIMELINE, Slot, Viewer, key_of, page_id
 from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply
 from .pages import layout, page_of
-from .text import clip, squash
 from .timeline import timeline_document
 from .topic import topic_document
 

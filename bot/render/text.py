@@ -1,38 +1,10 @@
-"""Fitting text into Discord's boxes without cutting words in half."""
+"""Citations and lists fitted into Discord's boxes, built on `bot.text`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
-ELLIPSIS = "…"
-# Greedy: matches up to and including the last whitespace character.
-_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
-
-
-def squash(text: str) -> str:
-    """One line: runs of whitespace (newlines included) become one space."""
-    return " ".join(text.split())
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` stripped, or its longest word-boundary prefix that fits `limit` with "…" marking the cut.
-
-    A single word longer than half the room is cut inside (there is no boundary worth keeping); that only
-    happens with text no editor would write, and the payload must still fit.
-    """
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    if limit <= len(ELLIPSIS):
-        return ELLIPSIS[:limit]
-    room = limit - len(ELLIPSIS)
-    # Looking one character past the room tells whether the cut falls exactly on a boundary.
-    window = text[: room + 1]
-    found = _UP_TO_LAST_SPACE.match(window)
-    boundary = found.end() - 1 if found else -1
-    head = window[:boundary] if boundary >= room // 2 else text[:room]
-    return head.rstrip() + ELLIPSIS
+from ..text import clip
 
 
 def paragraph_ranges(numbers: Iterable[int]) -> str:

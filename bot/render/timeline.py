@@ -6,10 +6,10 @@ from typing import Final
 
 from .. import limits
 from ..content import Library, TimelineEvent
+from ..text import clip, squash
 from .ids import TIMELINE, Viewer, event_target, key_of
 from .model import Reply, SelectOption
 from .pages import Document, derived, entry, layout, option, page_of, render_document
-from .text import clip, squash
 from .topic import quoted
 
 TITLE: Final = "Timeline"

@@ -6,10 +6,11 @@ from typing import Final
 
 from .. import limits
 from ..content import Library, Point, Topic
+from ..text import clip, squash
 from .ids import Viewer, key_of
 from .model import Reply, SelectOption
 from .pages import Document, Entry, derived, entry, layout, option, render_document
-from .text import clip, join_fitting, squash
+from .text import join_fitting
 
 QUOTE_MIN: Final = 200
 SUMMARY_ROOM: Final = 1000

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import discord
 
-from bot.endpoints import current_endpoints, use_endpoints
+from bot.app.endpoints import current_endpoints, use_endpoints
 from bot.simulator.server import DiscordSimulator
 
 log = logging.getLogger(__name__)

@@ -1,1 +1,1 @@
-"""Tests of the local Discord simulator (bot.simulator) and bot.endpoints."""
+"""Tests of the local Discord simulator (bot.simulator) and bot.app.endpoints."""

@@ -20,7 +20,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from bot.endpoints import use_endpoints
+from bot.app.endpoints import use_endpoints
 from bot.simulator import DiscordSimulator
 
 log = logging.getLogger(__name__)

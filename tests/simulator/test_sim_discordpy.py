@@ -8,7 +8,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.endpoints import DISCORD_API_BASE, current_endpoints
+from bot.app.endpoints import DISCORD_API_BASE, current_endpoints
 from bot.simulator import CONTEXT_PRIVATE_CHANNEL, ClientFailed, DiscordSimulator, run_client
 
 

@@ -1,4 +1,4 @@
-"""bot.endpoints: where discord.py sends REST calls, interaction webhooks and gateway connections."""
+"""bot.app.endpoints: where discord.py sends REST calls, interaction webhooks and gateway connections."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import _ActiveDecompressionContext
 
-from bot.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL, current_endpoints, use_endpoints
+from bot.app.endpoints import DISCORD_API_BASE, DISCORD_GATEWAY_URL, current_endpoints, use_endpoints
 
 
 def test_defaults_are_discords() -> None:

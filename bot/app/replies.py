@@ -15,8 +15,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from .render import Reply
-from .render.model import ActionRow, Button, ButtonStyle, Select
+from ..render import Reply
+from ..render.model import ActionRow, Button, ButtonStyle, Select
 
 log = logging.getLogger(__name__)
 

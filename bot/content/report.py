@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import Library, Paragraph
+from . import Library, Paragraph
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ from typing import Any, Final, Self
 
 import discord
 
+from ..ops.instrumentation import metrics_of
+from ..render import Reply, Viewer, render_jump, render_key, render_notice
+from ..render import ids as custom_ids
 from . import replies
-from .instrumentation import metrics_of
 from .lookup import library_of, other_commands
-from .render import Reply, Viewer, render_jump, render_key, render_notice
-from .render import ids as custom_ids
 
 log = logging.getLogger(__name__)
 

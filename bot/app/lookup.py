@@ -16,9 +16,9 @@ from typing import Any, Final, Protocol
 import discord
 from discord import app_commands
 
-from . import limits
-from .content import Library
-from .render.text import clip, squash
+from .. import limits
+from ..content import Library
+from ..text import clip, squash
 
 log = logging.getLogger(__name__)
 

@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from ..content import Library, load_library
+from ..ops.instrumentation import PackInfo, ShardStatus, finite
+from ..ops.reload import ContentReloader, ReloadResult, watch_content
+from ..search import SearchIndex
+from ..settings import Settings
 from . import navigation
-from .content import Library, load_library
 from .endpoints import use_endpoints
-from .instrumentation import PackInfo, ShardStatus, finite
-from .reload import ContentReloader, ReloadResult, watch_content
-from .search import SearchIndex
-from .settings import Settings
 from .sync import SyncState, sync_commands
 from .tree import ReferenceTree
 
 if TYPE_CHECKING:
-    from .health import HealthServer
-    from .metrics import BotMetrics
+    from ..ops.health import HealthServer
+    from ..ops.metrics import BotMetrics
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class ReferenceBot(commands.AutoShardedBot):
         self.metrics: BotMetrics | None = None
         if settings.health_port is not None:
             # Only when they can be read: tracing every HTTP request has a cost (see bot/instrumentation.py).
-            from .metrics import BotMetrics
+            from ..ops.metrics import BotMetrics
 
             self.metrics = BotMetrics(shards=self.shard_statuses, pack=self._pack_info, guilds=lambda: len(self.guilds))
             # Sees every interaction callback, so response latency is measured without touching any handler.
@@ -180,7 +180,7 @@ class ReferenceBot(commands.AutoShardedBot):
         if self.settings.watch_content:
             self._watcher = asyncio.create_task(watch_content(self.reloader), name="content-watcher")
         if self.settings.health_port is not None and self.metrics is not None:
-            from .health import HealthServer
+            from ..ops.health import HealthServer
 
             health = HealthServer(
                 self.settings.health_host, self.settings.health_port, self.health_report, self.metrics.exposition

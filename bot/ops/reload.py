@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import ContentError, Library, Problem, load_library
+from ..content import ContentError, Library, Problem, load_library
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from typing import Final
 import discord
 from discord import app_commands
 
-from . import limits
-from .instrumentation import metrics_of
+from .. import limits
+from ..ops.instrumentation import metrics_of
+from ..settings import Settings
 from .replies import reply_error, suggest
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 

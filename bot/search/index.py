@@ -37,8 +37,9 @@ from typing import Final
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
-from .content.models import Library, TimelineEvent, Topic
-from .limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
+from ..content.models import Library, TimelineEvent, Topic
+from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
+from ..text import clean_text, clip, escape_markdown
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,6 @@ _WORD: Final = re.compile(r"[^\W_]+")
 _SPACES: Final = re.compile(r"\s+")
 # The combining diacritics that remove_diacritics folds away in the index.
 _COMBINING: Final = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-# Everything Discord's markdown gives meaning to, plus `<` so that no <@id> or <#id> mention can form.
-_MARKDOWN: Final = re.compile(r"([\\*_~`|>#\-\[\]()<])")
-_ORDERED_LIST: Final = re.compile(r"^(\d+)\.")
-# Bidirectional overrides and isolates can reorder the text around them; zero-width joiners are harmless.
-_INVISIBLE: Final = re.compile("[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]")
 
 # Dropped from the second, looser pass of a multi-word query: they carry no topic of their own. A word list
 # reads better as one string than as fifty quoted items.
@@ -152,35 +148,6 @@ class _Name:
     processed: str
     alias: bool
     order: int
-
-
-# -- text helpers -------------------------------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """`text` without what cannot be sent or shown safely: lone surrogates, control and bidi characters."""
-    text = text.encode("utf-8", "ignore").decode("utf-8")
-    return _INVISIBLE.sub("", text)
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text made inert for Discord markdown: no formatting, no masked link, no mention."""
-    text = _SPACES.sub(" ", clean_text(text)).strip()
-    text = _MARKDOWN.sub(r"\\\1", text)
-    text = _ORDERED_LIST.sub(r"\1\\.", text)
-    # A zero-width space after @ keeps @everyone and @here from ever being read as mentions.
-    return text.replace("@", "@\u200b")
-
-
-def truncate(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, on a word boundary when one is near, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:–—-") + "…"
 
 
 def words(text: str) -> list[str]:
@@ -547,7 +514,7 @@ class SearchIndex:
                     point=row.point,
                     breadcrumb=self._breadcrumb_of_row(row),
                     title=title,
-                    snippet=snippets.get(rowid) or escape_markdown(truncate(title, SNIPPET_FALLBACK)),
+                    snippet=snippets.get(rowid) or escape_markdown(clip(title, SNIPPET_FALLBACK)),
                     score=-rank,
                 )
             )
@@ -631,7 +598,7 @@ class SearchIndex:
         suggestions: list[Suggestion] = []
         fixed = self.corrected(query, loose=True)
         if fixed and self.search(fixed, 1):
-            suggestions.append(Suggestion(Kind.TERM, truncate(fixed, CHOICE_VALUE), fixed, ""))
+            suggestions.append(Suggestion(Kind.TERM, clip(fixed, CHOICE_VALUE), fixed, ""))
         seen: set[str] = set()
         close = (
             self.library.topic(n.target) for n in self._matching_names(query_terms(query), (Kind.TOPIC,), loose=True)
@@ -863,5 +830,5 @@ def _bold(highlighted: str) -> str:
 
 def _choice(name: str, value: str) -> tuple[str, str]:
     """An autocomplete choice inside Discord's limits: name 1–100 characters, value ≤ 100."""
-    name = truncate(_SPACES.sub(" ", clean_text(name)).strip(), CHOICE_NAME) or "…"
-    return name, truncate(clean_text(value), CHOICE_VALUE)
+    name = clip(_SPACES.sub(" ", clean_text(name)).strip(), CHOICE_NAME) or "…"
+    return name, clip(clean_text(value), CHOICE_VALUE)
