@@ -10,6 +10,7 @@ from bot.app import replies
 from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
 from bot.app.lookup import library_of, other_commands
+from bot.app.mentions import command_mentions
 from bot.render import Viewer, render_about, render_contents, render_help
 
 
@@ -18,16 +19,18 @@ class Meta(commands.Cog):
     @app_commands.command(name="topics")
     async def topics(self, interaction: discord.Interaction) -> None:
         """Every command I answer, with a one-line summary of each"""
-        contents = render_contents(
-            library_of(interaction), viewer=Viewer(interaction.user.id), others=other_commands(interaction)
-        )
+        viewer = Viewer(interaction.user.id, commands=command_mentions(interaction))
+        contents = render_contents(library_of(interaction), viewer=viewer, others=other_commands(interaction))
         await replies.send(interaction, contents)
 
     @everywhere
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
-        """How to ask me things, with examples"""
-        await replies.send(interaction, render_help(library_of(interaction)))
+        """How to ask me things: in your own words with /search, or by topic"""
+        answer = render_help(
+            library_of(interaction), mentions=command_mentions(interaction), others=other_commands(interaction)
+        )
+        await replies.send(interaction, answer)
 
     @everywhere
     @app_commands.command(name="about")

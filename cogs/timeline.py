@@ -1,4 +1,4 @@
-"""/timeline: the moments in time the document names, in its order and in its own words."""
+"""/timeline: the moments in time the document names, on one page with their picture; `era:` opens one in full."""
 
 from __future__ import annotations
 
@@ -10,27 +10,31 @@ from bot.app import replies
 from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
 from bot.app.lookup import complete_events, library_of
+from bot.app.mentions import command_mentions
 from bot.app.tree import UnknownValue
-from bot.render import Viewer, find_event, render_timeline
+from bot.render import Viewer, find_event, render_event, render_timeline, timeline_images
 
 
 class Timeline(commands.Cog):
     @everywhere
     @app_commands.command(name="timeline")
-    @app_commands.describe(
-        era="Open the timeline at this moment (start typing to see them)", private="Only you see the answer"
-    )
+    @app_commands.describe(era="Open this moment in full (start typing to see them)", private="Only you see the answer")
     async def timeline(self, interaction: discord.Interaction, era: str | None = None, private: bool = False) -> None:
         """What happened when: the moments the document names, in its order and its own words"""
         library = library_of(interaction)
-        focus = None
+        viewer = Viewer(interaction.user.id, private, command_mentions(interaction))
         if era is not None:
             focus = find_event(library, era)
-            if focus is None:
+            answer = render_event(library, focus, viewer) if focus is not None else None
+            if answer is None:
                 raise UnknownValue("era", era)
-        await replies.send(
-            interaction, render_timeline(library, viewer=Viewer(interaction.user.id, private), focus=focus)
-        )
+            await replies.send(interaction, answer)
+            return
+        if timeline_images.ready(library) is None:
+            # Drawn once per library, in a worker thread; the first asker waits, so acknowledge at once.
+            await replies.defer(interaction, ephemeral=private)
+        image = await timeline_images.get(library)
+        await replies.send(interaction, render_timeline(library, viewer=viewer, image=image))
 
     @timeline.autocomplete("era")
     async def era_suggestions(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -18,6 +18,7 @@ from bot.app import replies
 from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
 from bot.app.lookup import library_of
+from bot.app.mentions import command_mentions
 from bot.app.tree import StaleCommand, UnknownValue
 from bot.content import Topic
 from bot.render import Viewer, find_by_key, key_of, render_topic
@@ -39,7 +40,8 @@ async def answer_topic(interaction: discord.Interaction, topic_id: str, part: st
         if child_id is None or child_id not in library.by_id:
             raise UnknownValue(topic.option.name if topic.option else "part", part)
         topic = library.by_id[child_id]
-    await replies.send(interaction, render_topic(library, topic, viewer=Viewer(interaction.user.id, private)))
+    viewer = Viewer(interaction.user.id, private, command_mentions(interaction))
+    await replies.send(interaction, render_topic(library, topic, viewer=viewer))
 
 
 def build_command(topic: Topic, parts: list[Topic]) -> app_commands.Command:  # type: ignore[type-arg]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,29 +14,38 @@ from bot.content import Library, Topic
 from bot.render import (
     CONTENTS,
     TIMELINE,
+    Mentions,
     Reply,
+    TimelineImage,
     Viewer,
     command_hint,
     find_event,
     key_of,
-    layout,
     render_about,
     render_contents,
+    render_event,
     render_help,
     render_jump,
     render_key,
     render_notice,
+    render_point,
+    render_source,
     render_timeline,
     render_topic,
-    timeline_document,
-    topic_document,
+    timeline_pages,
     topic_page_count,
 )
-from bot.render.ids import JUMP_TEMPLATE, PAGE_TEMPLATE, POSITION_TEMPLATE, event_target
+from bot.render.ids import JUMP_TEMPLATE, PAGE_TEMPLATE, POSITION_TEMPLATE, event_target, point_target, source_key
+from bot.render.source import topic_paragraphs
 from bot.render.text import paragraph_ranges
+from bot.render.topic import point_sentence, shown_points
 from bot.text import clip
 
 USER = 123456789012345678
+# Discord's limit on an attachment's description (its alt text).
+ATTACHMENT_DESCRIPTION = 1024
+IDS = {"search": 11, "timeline": 12, "topics": 13, "about": 14, "help": 15}
+OTHERS = [("timeline", "What happened when"), ("search", "Search"), ("topics", "Contents"), ("help", "How to ask")]
 TEMPLATES = tuple(re.compile(t) for t in (PAGE_TEMPLATE, POSITION_TEMPLATE, JUMP_TEMPLATE))
 
 
@@ -105,6 +115,16 @@ def violations(payload: dict[str, Any]) -> list[str]:
                     text(f"row {r} option description", o.get("description"), limits.SELECT_OPTION_DESCRIPTION)
     if len(set(ids)) != len(ids):
         out.append(f"duplicate custom_ids: {ids}")
+    files = payload.get("attachments") or []
+    if len(files) > limits.FILES_PER_MESSAGE:
+        out.append(f"{len(files)} attachments")
+    names = {f.get("filename") for f in files}
+    for f in files:
+        text("attachment description", f.get("description"), ATTACHMENT_DESCRIPTION)
+    for n, embed in enumerate(embeds):
+        url = (embed.get("image") or {}).get("url")
+        if url is not None and not (url.startswith("attachment://") and url[len("attachment://") :] in names):
+            out.append(f"embed {n} image {url!r} names no attachment")
     if not (payload.get("content") or embeds or rows):
         out.append("empty message")
     if payload.get("allowed_mentions") != {"parse": []}:
@@ -134,50 +154,67 @@ def test_every_topic_page_fits_discord(library: Library, private: bool) -> None:
     assert seen >= len(library.topics)
 
 
-def test_every_point_is_shown_whole_in_order(library: Library) -> None:
-    # Nothing in the shipped pack needs clipping: every text and quote appears verbatim, never cut mid-word.
+def mentions_of(library: Library) -> Mentions:
+    return Mentions.of({**{str(t.command): 1000 + n for n, t in enumerate(library.commands)}, **IDS})
+
+
+def test_every_point_is_listed_once_in_order_with_one_sentence(library: Library) -> None:
+    # The shipped pack needs no clipping: each listed point is its heading, one whole sentence and its citation.
     for topic in library.topics:
-        values = []
-        for page in range(topic_page_count(library, topic)):
-            reply = render_topic(library, topic, page, viewer=Viewer(USER))
-            values += [(f.name, f.value) for f in reply.embeds[0].fields]
-            assert "…" not in (reply.embeds[0].description or "")
-        assert len(values) == len(topic.points)
-        for (name, value), point in zip(values, topic.points, strict=True):
-            assert name == point.heading
-            assert value.startswith(point.text.strip() + "\n> ")
-            assert " ".join(point.quote.split()) in value
-            assert value.endswith(f" — ¶{point.citation.paragraph}")
-            assert "…" not in value
+        reply = render_topic(library, topic, viewer=Viewer(USER))
+        assert topic_page_count(library, topic) == 1, topic.id
+        assert "…" not in (reply.embeds[0].description or "")
+        fields = reply.embeds[0].fields
+        shown = [topic.points[i] for i in shown_points(library, topic)]
+        assert [f.name for f in fields] == [p.heading for p in shown]
+        for field, point in zip(fields, shown, strict=True):
+            cite = f" — ¶{point.citation.paragraph}"
+            assert field.value == point_sentence(point) + cite or field.value.endswith(f" ¶{point.citation.paragraph}")
+            assert point_sentence(point) in " ".join(point.text.split())
+            assert "…" not in field.value and "\n> " not in field.value  # never the quote beside the plain words
+
+
+def test_a_point_that_restates_the_summary_is_not_listed_again(library: Library) -> None:
+    objectives = library.by_command["objectives"]
+    # "In short" says what the summary says: it is folded into it, and its paragraph still cited.
+    assert [objectives.points[i].heading for i in shown_points(library, objectives)][-1] != "In short"
+    again = dataclasses.replace(objectives, points=(*objectives.points, objectives.points[0]))
+    assert shown_points(library, again) == shown_points(library, objectives)
 
 
 def test_footers_cite_the_paragraphs_each_page_quotes(library: Library) -> None:
-    title = library.pack.source_title
+    title = library.source.title
     for topic in library.topics:
-        pages = layout_of(library, topic)
-        for page, entries in enumerate(pages):
-            reply = render_topic(library, topic, page, viewer=Viewer(USER))
-            cited = [p.citation.paragraph for p in entries]
-            assert reply.embeds[0].footer == f"Source: {title} › {topic.short} {paragraph_ranges(cited)}"
-
-
-def layout_of(library: Library, topic: Topic) -> list[list[Any]]:
-    """The topic's points, grouped the way the renderer pages them."""
-    points = iter(topic.points)
-    return [[next(points) for _ in page] for page in layout(topic_document(library, topic))]
+        reply = render_topic(library, topic, viewer=Viewer(USER))
+        cited = [p.citation.paragraph for p in topic.points if p.citation.section in ("", topic.short)]
+        assert reply.embeds[0].footer == f"Source: {title} › {topic.short} {paragraph_ranges(cited)}"
 
 
 def test_objectives_footer_matches_the_example(library: Library) -> None:
     reply = render_topic(library, library.by_command["objectives"], viewer=Viewer(USER))
-    assert reply.embeds[0].footer == "Source: NATO's involvement in Iraq › Objectives ¶1–4"
+    assert reply.embeds[0].footer == "Source: NATO’s involvement in Iraq › Objectives ¶1–4"
 
 
-def test_related_line_names_commands_and_child_hints(library: Library) -> None:
+def test_framing_is_quiet_and_typographic(library: Library) -> None:
+    top = render_topic(library, library.by_command["history"], viewer=Viewer(USER)).embeds[0]
+    assert top.author is None  # not the bot's name again
+    part = render_topic(library, library.by_id["united-states"], viewer=Viewer(USER)).embeds[0]
+    assert part.author == "Collaboration"
+    for reply in (render_topic(library, t, viewer=Viewer(USER)) for t in library.topics):
+        embed = reply.embeds[0]
+        assert "'" not in f"{embed.title}{embed.description}{embed.footer}", embed.title
+
+
+def test_related_and_parts_mention_commands_once_their_ids_are_known(library: Library) -> None:
     collaboration = library.by_command["collaboration"]
-    description = render_topic(library, collaboration, viewer=Viewer(USER)).embeds[0].description or ""
-    assert "`/collaboration partner:the United States`" in description
-    assert "`/collaboration partner:coalition countries`" in description
-    assert "**Related:**" in description and "`/contributions`" in description
+    plain = render_topic(library, collaboration, viewer=Viewer(USER)).embeds[0].description or ""
+    assert "`/collaboration partner:the United States`" in plain
+    assert "**Related:** `/contributions`" in plain
+    mentions = mentions_of(library)
+    clickable = render_topic(library, collaboration, viewer=Viewer(USER, commands=mentions)).embeds[0].description
+    contributions = mentions.get("contributions")
+    assert f"</collaboration:{mentions.get('collaboration')}> `partner:the United States`" in (clickable or "")
+    assert f"**Related:** </contributions:{contributions}>" in (clickable or "")
     assert command_hint(library, library.by_id["training"]) == "/achievements area:training and capacity building"
     overview = render_topic(library, library.by_command["overview"], viewer=Viewer(USER)).embeds[0].description or ""
     related = overview.split("**Related:** ")[1]
@@ -190,59 +227,117 @@ def test_topic_uses_pack_colour_title_and_summary(library: Library) -> None:
     embed = render_topic(library, topic, viewer=Viewer(USER)).embeds[0]
     assert embed.colour == library.pack.colour
     assert embed.title == topic.title
-    assert (embed.description or "").startswith(topic.summary)
+    assert (embed.description or "").startswith(" ".join(topic.summary.split()))
 
 
 def test_jump_menu_offers_children_parent_and_related(library: Library) -> None:
     reply = render_topic(library, library.by_id["united-states"], viewer=Viewer(USER))
-    (select,) = reply.selects()
-    values = [o.value for o in select.options]
+    menus = {s.placeholder: s for s in reply.selects()}
+    values = [o.value for o in menus["Jump to…"].options]
     assert values[0] == "collaboration"  # the parent first: a child has no children of its own
     assert set(values) == {"collaboration", "coalition", "history"}
     parent = render_topic(library, library.by_command["achievements"], viewer=Viewer(USER))
-    assert [o.value for o in parent.selects()[0].options][:2] == ["training", "regional-stability"]
+    jump = next(s for s in parent.selects() if s.placeholder == "Jump to…")
+    assert [o.value for o in jump.options][:2] == ["training", "regional-stability"]
 
 
 def test_custom_ids_follow_the_scheme(library: Library) -> None:
-    replies = [r for _t, _p, r in all_topic_pages(library, Viewer(USER, True))]
-    replies += [render_timeline(library, p, viewer=Viewer(USER)) for p in range(3)]
+    viewer = Viewer(USER, True)
+    replies = [r for _t, _p, r in all_topic_pages(library, viewer)]
+    replies += [render_timeline(library, viewer=Viewer(USER))]
     replies.append(render_contents(library, viewer=Viewer(USER)))
+    replies += [render_source(library, key_of(t.id), 0, viewer) for t in library.topics]  # type: ignore[misc]
+    replies += [render_point(library, t, 0, viewer) for t in library.topics]  # type: ignore[misc]
+    replies += [render_event(library, i, viewer) for i in range(len(library.timeline))]  # type: ignore[misc]
     for reply in replies:
+        assert reply is not None
+        assert_fits(reply)
         for row in reply.rows:
             for item in row.items:
                 assert any(t.fullmatch(item.custom_id) for t in TEMPLATES), item.custom_id
                 assert len(item.custom_id) <= limits.CUSTOM_ID
 
 
-def test_timeline_lists_every_event_in_document_order(library: Library) -> None:
-    pages = layout(timeline_document(library))
-    assert len(pages) > 1
-    names = []
-    for page in range(len(pages)):
-        reply = render_timeline(library, page, viewer=Viewer(USER))
-        assert_fits(reply)
-        names += [f.name for f in reply.embeds[0].fields]
-        labels = [b.label for b in reply.buttons()]
-        assert labels == ["⏮", "◀", f"{page + 1}/{len(pages)}", "▶", "⏭"]
-        flags = [b.disabled for b in reply.buttons()]
-        assert flags == [page == 0, page == 0, True, page == len(pages) - 1, page == len(pages) - 1]
-    assert names == [e.when for e in library.timeline]
+def test_every_topic_has_a_source_button_and_a_menu_of_its_points(library: Library) -> None:
+    for topic in library.topics:
+        reply = render_topic(library, topic, viewer=Viewer(USER))
+        (source,) = [b for b in reply.buttons() if b.label.startswith("Source")]
+        assert source.custom_id == f"nir:page:{source_key(key_of(topic.id))}:0:{USER}:0:f"
+        points = next(s for s in reply.selects() if s.placeholder == "Open a point in full…")
+        assert [o.value for o in points.options] == [
+            point_target(key_of(topic.id), i) for i in shown_points(library, topic)
+        ]
+
+
+def test_the_source_shows_the_whole_section_verbatim(library: Library) -> None:
+    for topic in library.topics:
+        fields: list[Any] = []
+        page = 0
+        while True:
+            reply = render_key(library, source_key(key_of(topic.id)), page, Viewer(USER))
+            assert reply is not None
+            assert_fits(reply)
+            fields += reply.embeds[0].fields
+            if not any(b.label == "▶" and not b.disabled for b in reply.buttons()):
+                break
+            page += 1
+        shown = "\n".join(f.value for f in fields)
+        for block, number in topic_paragraphs(library, topic):
+            paragraph = library.source.blocks[block].paragraphs[number - 1]
+            assert paragraph.text in shown, (topic.id, number)
+        heading = library.source.blocks[topic.block].heading
+        assert reply.embeds[0].title == (heading or topic.title)
+        assert [b.label for b in reply.buttons()][-1] == f"Back to {topic.short}"
+
+
+def test_a_point_in_full_has_both_words_and_says_where_else(library: Library) -> None:
+    history = library.by_command["history"]
+    key = key_of(history.id)
+    reply = render_jump(library, point_target(key, 0), Viewer(USER, commands=mentions_of(library)))
+    assert reply is not None
+    assert_fits(reply)
+    embed = reply.embeds[0]
+    point = history.points[0]
+    assert embed.title == point.heading
+    assert " ".join(point.text.split()) in (embed.description or "")
+    assert f"> {' '.join(point.quote.split())}\n— ¶1" in (embed.description or "")
+    # The timeline quotes the same paragraph.
+    assert embed.fields and f"</timeline:{IDS['timeline']}>" in embed.fields[0].value
+    assert [b.label for b in reply.buttons()] == ["Back to Historical context", "Source ¶1–3"]
+    assert render_jump(library, point_target(key, 99), Viewer(USER)) is None
+
+
+def test_the_timeline_is_one_page_one_line_per_moment(library: Library) -> None:
+    image = TimelineImage("timeline.png", b"png", "alt", 1, 1)
+    reply = render_timeline(library, viewer=Viewer(USER), image=image)
+    assert_fits(reply)
+    assert len(timeline_pages(library)) == 1
+    lines = (reply.embeds[0].description or "").splitlines()[1:]
+    assert len(lines) == len(library.timeline)
+    for line, event in zip(lines, library.timeline, strict=True):
+        assert line.startswith(f"**{event.when}** · {event.title} · ")
+        assert line.endswith(f" ¶{event.citation.paragraph}")
+    assert reply.embeds[0].image == "attachment://timeline.png"
+    assert reply.payload()["attachments"] == [{"id": 0, "filename": "timeline.png", "description": "alt"}]
+    assert reply.embeds[0].footer == (
+        "Source: NATO’s involvement in Iraq › Historical context ¶1–3 · Overview ¶2–3 · Conclusion ¶1 · The future ¶1"
+    )
+    menu = reply.selects()[0]
+    assert [o.value for o in menu.options] == [event_target(e.id) for e in library.timeline]
 
 
 @pytest.mark.parametrize("index", range(9))
-def test_timeline_opens_at_the_chosen_event(library: Library, index: int) -> None:
+def test_each_moment_opens_in_full(library: Library, index: int) -> None:
     event = library.timeline[index]
     assert find_event(library, event.id) == index
     assert find_event(library, event.when.upper()) == index
-    reply = render_timeline(library, viewer=Viewer(USER), focus=index)
-    marked = [f.name for f in reply.embeds[0].fields if f.name.startswith("▶ ")]
-    assert marked == [f"▶ {event.when}"]
+    reply = render_event(library, index, Viewer(USER))
+    assert reply is not None
+    assert_fits(reply)
+    embed = reply.embeds[0]
+    assert embed.title == event.title and event.when in (embed.author or "")
+    assert " ".join(event.quote.split()) in (embed.description or "")
     assert render_jump(library, event_target(event.id), Viewer(USER)) == reply
-
-
-def test_timeline_footer_cites_each_section(library: Library) -> None:
-    reply = render_timeline(library, 0, viewer=Viewer(USER))
-    assert reply.embeds[0].footer == "Source: NATO's involvement in Iraq › Historical context ¶1–2"
 
 
 def test_unknown_era_is_not_found(library: Library) -> None:
@@ -250,24 +345,31 @@ def test_unknown_era_is_not_found(library: Library) -> None:
     assert find_event(library, "") is None
 
 
-def test_contents_lists_every_command_with_parts_indented(library: Library) -> None:
-    others = [("timeline", "What happened when"), ("help", "How to ask")]
-    reply = render_contents(library, viewer=Viewer(USER), others=others)
+def test_contents_is_one_line_per_command_with_parts_nested(library: Library) -> None:
+    mentions = mentions_of(library)
+    reply = render_contents(library, viewer=Viewer(USER, commands=mentions), others=OTHERS)
     assert_fits(reply)
     assert len(reply.embeds) == 1 and not reply.buttons()
-    fields = reply.embeds[0].fields
-    assert [f.name.split(" — ")[0] for f in fields[:-1]] == [f"/{t.command}" for t in library.commands]
-    achievements = next(f for f in fields if f.name.startswith("/achievements"))
-    assert "↳ `/achievements area:regional stability`" in achievements.value
-    assert fields[-1].value.splitlines() == ["`/timeline` — What happened when", "`/help` — How to ask"]
+    lines = (reply.embeds[0].description or "").splitlines()[1:]
+    tops = [line for line in lines if line.startswith("</") and not line.startswith("↳")]
+    assert [line.split(">")[0] + ">" for line in tops] == [
+        f"</{t.command}:{mentions.get(str(t.command))}>" for t in library.commands
+    ]
+    achievements = lines.index(next(line for line in lines if line.startswith("</achievements:")))
+    assert lines[achievements + 2] == f"↳ </achievements:{mentions.get('achievements')}> `area:regional stability`"
+    assert lines[-1] == "**More:** </timeline:12> · </search:11> · </topics:13> · </help:15>"
+    plain = render_contents(library, viewer=Viewer(USER), others=OTHERS)
+    assert "`/objectives` Objectives" in (plain.embeds[0].description or "")
 
 
-def test_help_is_private_and_has_examples(library: Library) -> None:
-    reply = render_help(library)
+def test_help_leads_with_search(library: Library) -> None:
+    reply = render_help(library, others=OTHERS)
     assert_fits(reply)
     assert reply.ephemeral
-    text = " ".join(f.value for f in reply.embeds[0].fields)
-    assert "`/overview`" in text and "`/overview part:Introduction`" in text
+    fields = reply.embeds[0].fields
+    assert fields[0].name == "Ask in your own words" and fields[0].value.startswith("`/search`")
+    text = " ".join(f.value for f in fields)
+    assert "`/overview` Overview" in text and "`/overview part:Introduction`" in text
     assert "`/timeline era:the end of the Cold War`" in text and "private:True" in text
 
 
@@ -277,7 +379,7 @@ def test_about_counts_the_pack(library: Library) -> None:
     embed = reply.embeds[0]
     assert embed.title == library.pack.title
     values = {f.name: f.value for f in embed.fields}
-    assert values["Source document"] == library.pack.source_title
+    assert values["Source document"] == library.source.title
     assert values["Pack version"] == library.pack.version
     points = sum(len(t.points) for t in library.topics)
     assert values["Contents"] == (
@@ -290,9 +392,11 @@ def test_about_counts_the_pack(library: Library) -> None:
 def test_render_key_resolves_and_reports_stale(library: Library) -> None:
     viewer = Viewer(USER)
     assert render_key(library, "history", 0, viewer) == render_topic(library, library.by_id["history"], viewer=viewer)
-    assert render_key(library, TIMELINE, 1, viewer) == render_timeline(library, 1, viewer=viewer)
+    assert render_key(library, TIMELINE, 0, viewer) == render_timeline(library, viewer=viewer)
     assert render_key(library, CONTENTS, 0, viewer) == render_contents(library, viewer=viewer)
+    assert render_key(library, source_key("history"), 0, viewer) == render_source(library, "history", 0, viewer)
     assert render_key(library, "no-such-topic", 0, viewer) is None
+    assert render_key(library, source_key("no-such-topic"), 0, viewer) is None
     assert render_jump(library, "@no-such-event", viewer) is None
     # A page past the end (the pack shrank since) shows the last page rather than failing.
     assert render_key(library, "history", 99, viewer) == render_topic(library, library.by_id["history"], viewer=viewer)

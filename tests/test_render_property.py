@@ -24,14 +24,18 @@ from bot.render import (
     layout,
     render_about,
     render_contents,
+    render_event,
     render_help,
     render_jump,
     render_key,
     render_notice,
+    render_source,
     render_timeline,
-    timeline_document,
+    timeline_pages,
     topic_document,
 )
+from bot.render.ids import point_target, source_key
+from bot.render.timeline_image import TimelineImage
 from tests.test_render import violations
 
 NASTY = [
@@ -205,10 +209,24 @@ def test_every_payload_fits_every_limit(library: Library, user: int, private: bo
             reply = render_key(library, key_of(topic.id), page, viewer)
             assert reply is not None
             check(reply)
-    for page in range(len(layout(timeline_document(library))) + 1):
-        check(render_timeline(library, page, viewer=viewer))
+        for index in {0, len(topic.points) - 1}:
+            full = render_jump(library, point_target(key_of(topic.id), index), viewer)
+            assert (full is None) == (not topic.points)
+            if full is not None:
+                check(full)
+        for page in (0, 99):
+            source = render_key(library, source_key(key_of(topic.id)), page, viewer)
+            assert source is not None
+            check(source)
+    image = TimelineImage("timeline.png", b"x", "alt " * 300, 1, 1)
+    for page in range(len(timeline_pages(library)) + 1):
+        check(render_timeline(library, page, viewer=viewer, image=image))
+    check(render_source(library, TIMELINE, 0, viewer))  # type: ignore[arg-type]
     for index in {0, len(library.timeline) // 2, len(library.timeline) - 1}:
-        check(render_timeline(library, viewer=viewer, focus=index))
+        event = render_event(library, index, viewer)
+        assert (event is None) == (not library.timeline)
+        if event is not None:
+            check(event)
     check(render_contents(library, viewer=viewer, others=others))
     check(render_help(library))
     check(render_about(library))

@@ -24,7 +24,7 @@ from ..search import SearchIndex
 from ..settings import Settings
 from . import navigation
 from .endpoints import use_endpoints
-from .sync import SyncState, sync_commands
+from .sync import CommandIds, SyncState, sync_commands
 from .tree import ReferenceTree
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ class ReferenceBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self._library = library
+        # What the last sync in each scope answered, so replies can mention commands clickably.
+        self.command_ids = CommandIds(settings.data_dir)
         self.search = SearchIndex(library)
         self.reloader = ContentReloader(
             settings.content_dir, lambda: self._library, self.swap_library, self._commands_changed, self._reloaded

@@ -22,6 +22,7 @@ from ..render import Reply, Viewer, render_jump, render_key, render_notice
 from ..render import ids as custom_ids
 from . import replies
 from .lookup import library_of, other_commands
+from .mentions import command_mentions
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,10 @@ class _Navigation:
 
     def viewer_for(self, interaction: discord.Interaction) -> tuple[Viewer, bool]:
         """Who the next page is for, and whether it replaces the message (only the invoker's click does)."""
+        commands = command_mentions(interaction)
         if interaction.user.id == self.invoker:
-            return Viewer(self.invoker, self.private), True
-        return Viewer(interaction.user.id, True), False
+            return Viewer(self.invoker, self.private, commands), True
+        return Viewer(interaction.user.id, True, commands), False
 
     async def show(self, interaction: discord.Interaction, answer: Reply | None, editing: bool) -> None:
         if answer is None:

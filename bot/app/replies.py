@@ -8,6 +8,7 @@ stored view holding DynamicItems is removed).
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -65,6 +66,12 @@ def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
         kwargs["view"] = MessageView(answer.rows)
     elif editing:
         kwargs["view"] = None
+    files = [discord.File(io.BytesIO(f.data), filename=f.filename, description=f.description) for f in answer.files]
+    if editing:
+        # An edit keeps only the attachments it lists: a page without a picture drops the previous one.
+        kwargs["attachments"] = files
+    elif files:
+        kwargs["files"] = files
     return kwargs
 
 

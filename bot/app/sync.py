@@ -19,6 +19,7 @@ from discord import app_commands
 log = logging.getLogger(__name__)
 
 STATE_FILE = "sync-state.json"
+IDS_FILE = "command-ids.json"
 
 # What Discord fills in when a field is left out; without these a payload that omits them and the same
 # payload spelled out would hash differently.
@@ -72,6 +73,48 @@ def _scope(guild: discord.abc.Snowflake | None) -> str:
     return "global" if guild is None else f"guild:{guild.id}"
 
 
+scope_name = _scope
+
+
+class CommandIds:
+    """The id Discord gave each command, per scope, from the last sync's answer: what `</name:id>` mentions
+    need. Kept in memory and in DATA_DIR beside the sync hash, so a restart that does not sync still has them."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / IDS_FILE
+        self._scopes: dict[str, dict[str, int]] = self._read()
+
+    def _read(self) -> dict[str, dict[str, int]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning("ignoring unreadable %s; the next sync will rewrite it", self.path)
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {
+            str(scope): {str(n): int(i) for n, i in ids.items() if str(i).isdigit()}
+            for scope, ids in data.items()
+            if isinstance(ids, dict)
+        }
+
+    def get(self, scope: str) -> dict[str, int]:
+        return dict(self._scopes.get(scope, {}))
+
+    def record(self, scope: str, commands: list[app_commands.AppCommand]) -> None:
+        self._scopes[scope] = {c.name: c.id for c in commands}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self._scopes, indent=2, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            # Mentions fall back to `/name`; the sync itself succeeded and must not be reported as failed.
+            log.warning("could not keep the command ids in %s", self.path, exc_info=True)
+
+
 class SyncState:
     """The hash of what was last synced per scope, kept in DATA_DIR so it survives restarts."""
 
@@ -111,5 +154,8 @@ async def sync_commands(
         return False
     synced = await tree.sync(guild=guild)
     state.write(scope, digest)
+    known = getattr(tree.client, "command_ids", None)
+    ids = known if isinstance(known, CommandIds) else CommandIds(state.path.parent)
+    ids.record(scope, synced)
     log.info("synced %d commands to %s", len(synced), scope)
     return True

@@ -4,28 +4,36 @@ Nothing here touches the network or discord.py; `bot.app.replies` turns a `Reply
 """
 
 from .admin import render_reload
+from .full import render_event, render_point
 from .ids import CONTENTS, TIMELINE, Viewer, event_target, find_by_key, key_of
+from .mentions import Mentions
 from .meta import render_about, render_contents, render_help, render_notice
-from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply, Select, SelectOption
+from .model import ActionRow, Attachment, Button, ButtonStyle, Embed, Field, Reply, Select, SelectOption
 from .pages import Document, layout
+from .source import render_source
 from .targets import render_jump, render_key
-from .timeline import find_event, render_timeline, timeline_document
+from .timeline import event_page, find_event, render_timeline, timeline_pages
+from .timeline_image import TimelineImage, timeline_images
 from .topic import command_hint, render_topic, topic_document, topic_page_count
 
 __all__ = [
     "CONTENTS",
     "TIMELINE",
     "ActionRow",
+    "Attachment",
     "Button",
     "ButtonStyle",
     "Document",
     "Embed",
     "Field",
+    "Mentions",
     "Reply",
     "Select",
     "SelectOption",
+    "TimelineImage",
     "Viewer",
     "command_hint",
+    "event_page",
     "event_target",
     "find_by_key",
     "find_event",
@@ -33,14 +41,18 @@ __all__ = [
     "layout",
     "render_about",
     "render_contents",
+    "render_event",
     "render_help",
     "render_jump",
     "render_key",
     "render_notice",
+    "render_point",
     "render_reload",
+    "render_source",
     "render_timeline",
     "render_topic",
-    "timeline_document",
+    "timeline_images",
+    "timeline_pages",
     "topic_document",
     "topic_page_count",
 ]

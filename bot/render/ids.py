@@ -4,9 +4,11 @@
     nir:pos:<key>:<page>:<user>:<private>           the disabled "n/m" label (Discord wants every id unique)
     nir:jump:<key>:<user>:<private>                 the jump menu; each option's value is a `Target`
 
-<key> names what is paged: a topic id, `@timeline` or `@topics`. Ids too long to fit are replaced by a
-stable hash (`~` + 16 hex digits), so a click still finds its topic after a restart or a reload. <user> is
-the invoker's id; <private> is 1 when the message is ephemeral.
+<key> names what is paged: a topic id, `@timeline` or `@topics`; `^` before a topic id or `@timeline` names the
+source paragraphs that answer stands on (the "Source" button opens its first page), and `#` before a topic id
+names its menu of points (a jump menu whose option values are `<key>#<n>`: point n in full). Ids too long to
+fit are replaced by a stable hash (`~` + 16 hex digits), so a click still finds its topic after a restart or a
+reload. <user> is the invoker's id; <private> is 1 when the message is ephemeral.
 """
 
 from __future__ import annotations
@@ -18,18 +20,22 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from .. import limits
+from .mentions import NO_COMMAND_IDS, Mentions
 
 PREFIX: Final = "nir"
 TIMELINE: Final = "@timeline"
 CONTENTS: Final = "@topics"
 EVENT_MARK: Final = "@"
+SOURCE_MARK: Final = "^"
+POINTS_MARK: Final = "#"
 # Topic ids are [a-z0-9-]; longer than this they are hashed to keep every custom_id within 100 characters.
 MAX_PLAIN_KEY: Final = 40
 MAX_PAGE_DIGITS: Final = 6
 
 Slot = Literal["f", "p", "n", "l"]
 
-KEY_PATTERN: Final = rf"(?:@timeline|@topics|~[0-9a-f]{{16}}|[a-z0-9-]{{1,{MAX_PLAIN_KEY}}})"
+_ITEM_KEY: Final = rf"(?:~[0-9a-f]{{16}}|[a-z0-9-]{{1,{MAX_PLAIN_KEY}}})"
+KEY_PATTERN: Final = rf"(?:@timeline|@topics|\^@timeline|[\^#]?{_ITEM_KEY})"
 _USER: Final = r"[0-9]{1,20}"
 _PLAIN_KEY: Final = re.compile(rf"[a-z0-9-]{{1,{MAX_PLAIN_KEY}}}")
 PAGE_TEMPLATE: Final = (
@@ -49,6 +55,9 @@ class Viewer:
 
     user_id: int
     private: bool = False
+    # The command ids of the scope the reply is read in, so "Related" can name commands clickably. Not part
+    # of any custom_id: a click looks them up again.
+    commands: Mentions = NO_COMMAND_IDS
 
 
 def key_of(item_id: str) -> str:
@@ -85,6 +94,20 @@ def jump_id(key: str, viewer: Viewer) -> str:
 def event_target(event_id: str) -> str:
     """A jump-menu value that opens the timeline at one event (topic values are plain keys)."""
     return EVENT_MARK + key_of(event_id)
+
+
+def source_key(key: str) -> str:
+    """The key of the source paragraphs behind what `key` names (a topic key or `@timeline`)."""
+    return SOURCE_MARK + key
+
+
+def points_key(key: str) -> str:
+    return POINTS_MARK + key
+
+
+def point_target(key: str, index: int) -> str:
+    """A jump-menu value that opens point `index` (0-based) of the topic `key` in full."""
+    return f"{key}{POINTS_MARK}{index}"
 
 
 def _checked(custom_id: str) -> str:

@@ -9,15 +9,22 @@ from typing import Final
 from .. import limits
 from ..content import Library
 from ..text import clip, squash
-from .ids import CONTENTS, Viewer, key_of
-from .model import Embed, Field, Reply
-from .pages import Document, entry, option, render_document
+from .ids import CONTENTS, Viewer, jump_id, key_of
+from .mentions import NO_COMMAND_IDS, Mentions
+from .model import ActionRow, Embed, Field, Reply, Select
+from .pages import JUMP_PLACEHOLDER, option
+from .reading import READING_BUDGET, says_again, shown
 from .text import join_fitting
 from .topic import command_hint
 
 CONTENTS_TITLE: Final = "Contents"
-# Header rooms that keep each embed under the 6000-character total whatever the pack holds.
-HELP_DESCRIPTION_ROOM: Final = 1500
+CONTENTS_INTRO_ROOM: Final = 150
+NEST: Final = "↳ "
+SHORT_ROOM: Final = 40
+# Header rooms that keep each reply within the reading budget whatever the pack holds:
+# 150 + 6 fields × (name ≤ 25 + value ≤ 170) < 1200.
+HELP_DESCRIPTION_ROOM: Final = 150
+HELP_FIELD: Final = 170
 ABOUT_DESCRIPTION_ROOM: Final = 2000
 # Discord rejects an embed whose url is not a URL; the loader checks the pack's, this guards hand-made ones.
 _LINK: Final = re.compile(r"https?://\S{1,2000}")
@@ -26,97 +33,81 @@ _LINK: Final = re.compile(r"https?://\S{1,2000}")
 def render_contents(
     library: Library, page: int = 0, *, viewer: Viewer, others: Sequence[tuple[str, str]] = ()
 ) -> Reply:
-    """Every command with its summary, each part indented under its parent's command.
+    """The table of contents: one line per command, each part nested under its topic, then the other commands.
 
     `others` are the commands that are not topics (name, description), e.g. /timeline and /search: the
     caller reads them from the command tree, so the list names exactly the commands there are.
     """
-    entries = []
+    mentions = viewer.commands
+    lines: list[str] = []
     for topic in library.commands:
-        lines = [squash(topic.summary)]
-        for child_id in topic.children:
-            child = library.by_id.get(child_id)
-            if child is not None:
-                lines.append(f"↳ `{command_hint(library, child)}` — {squash(child.summary)}")
-        value = join_fitting(lines, "\n", limits.FIELD_VALUE)
-        entries.append(entry(f"/{topic.command} — {topic.short}", value, fallback=f"/{topic.command}"))
+        lines.append(f"{mentions.command(str(topic.command))} {clip(squash(topic.short), SHORT_ROOM)}".rstrip())
+        for child in library.children(topic) if all(c in library.by_id for c in topic.children) else ():
+            lines.append(f"{NEST}{command_hint(library, child, mentions)}")
+    # A line that says what an earlier one said (two topics of one name) would only be read twice.
+    lines = [line for n, line in enumerate(lines) if not says_again(shown(line), [shown(x) for x in lines[:n]])]
     if others:
-        lines = [f"`/{name}` — {squash(what)}" for name, what in others]
-        entries.append(entry("More commands", join_fitting(lines, "\n", limits.FIELD_VALUE)))
-    document = Document(
-        key=CONTENTS,
+        lines.append("**More:** " + " · ".join(mentions.command(name) for name, _what in others))
+    intro = clip(
+        f"Everything I answer about *{clip(library.source.title or library.pack.source_title, 100)}*.",
+        CONTENTS_INTRO_ROOM,
+    )
+    description = intro + "\n" + join_fitting(lines, "\n", READING_BUDGET - len(CONTENTS_TITLE) - len(intro) - 1)
+    embed = Embed(
         title=CONTENTS_TITLE,
-        description=(
-            f"Everything I can answer about *{clip(library.source.title or library.pack.source_title, 100)}*. "
-            "Add `private:True` to a topic command to see the answer on your own."
-        ),
+        description=description,
         colour=library.pack.colour,
-        source_title=library.source.title or library.pack.source_title,
-        entries=tuple(entries),
-        author=library.pack.title,
-        # A table of contents reads best whole, so only Discord's own limits break it into pages.
-        reading_chars=limits.EMBED_TOTAL,
-        reading_fields=limits.EMBED_FIELDS,
+        footer=clip(f"Source: {library.source.title or library.pack.source_title}", limits.FOOTER_TEXT),
     )
     jumps = tuple(option(t.short or t.command or t.id, key_of(t.id), squash(t.summary)) for t in library.commands)
-    return render_document(document, page, viewer, jump=jumps)
+    options = tuple({o.value: o for o in jumps if o.value}.values())[: limits.SELECT_OPTIONS]
+    rows = (ActionRow((Select(jump_id(CONTENTS, viewer), JUMP_PLACEHOLDER, options),)),) if options else ()
+    return Reply(embeds=(embed,), rows=rows, ephemeral=viewer.private)
 
 
-def render_help(library: Library) -> Reply:
-    """How to use the bot, with examples drawn from the pack itself, shown only to the asker."""
+def render_help(
+    library: Library, *, mentions: Mentions = NO_COMMAND_IDS, others: Sequence[tuple[str, str]] = ()
+) -> Reply:
+    """How to use the bot, leading with /search, with examples drawn from the pack itself, only for the asker."""
     commands = library.commands
+    names = {name for name, _what in others}
     fields: list[Field] = []
+    if "search" in names:
+        example = next((a for t in commands for a in t.aliases if a.strip()), "")
+        tail = f", for example {mentions.command('search', f'query:{clip(squash(example), 40)}')}" if example else ""
+        fields.append(
+            Field("Ask in your own words", clip(f"{mentions.command('search')} finds it anywhere{tail}.", HELP_FIELD))
+        )
     if commands:
-        examples = [f"`/{t.command}` — {squash(t.description or t.summary)}" for t in commands[:3]]
-        fields.append(Field("Ask about a topic", join_fitting(examples, "\n", limits.FIELD_VALUE)))
+        examples = [f"{mentions.command(str(t.command))} {clip(squash(t.short), SHORT_ROOM)}" for t in commands[:3]]
+        fields.append(Field("Or pick a topic", join_fitting(examples, " · ", HELP_FIELD)))
     parent = next((t for t in commands if t.option is not None and t.children), None)
-    if parent is not None and parent.option is not None:
-        child = library.by_id.get(parent.children[0])
-        if child is not None:
-            fields.append(
-                Field(
-                    "Open one part",
-                    clip(
-                        f"`{command_hint(library, child)}` — pick the `{parent.option.name}` option to go "
-                        f"straight to one part of /{parent.command}.",
-                        limits.FIELD_VALUE,
-                    ),
-                )
-            )
+    if parent is not None and parent.option is not None and parent.children[0] in library.by_id:
+        child = library.by_id[parent.children[0]]
+        fields.append(
+            Field("Open one part", clip(f"{command_hint(library, child, mentions)} goes straight to it.", HELP_FIELD))
+        )
     era = library.timeline[0].when if library.timeline else None
+    if era:
+        shown_era = mentions.command("timeline", f"era:{clip(squash(era), 60)}")
+        fields.append(Field("Follow the timeline", clip(f"{shown_era} opens one moment in full.", HELP_FIELD)))
     fields.append(
         Field(
-            "Follow the timeline",
-            clip(
-                "`/timeline` lists the moments the document names, in its order."
-                + (f" `/timeline era:{era}` opens at one of them; start typing to see suggestions." if era else ""),
-                limits.FIELD_VALUE,
-            ),
+            "Check the source",
+            "Press **Source** under an answer for the document’s own words. Add `private:True` to keep an answer "
+            "to yourself; pressing buttons on someone else’s gives you your own copy.",
         )
     )
-    fields.append(
-        Field(
-            "Keep it to yourself",
-            "Add `private:True` to any topic or `/timeline` and only you will see the answer.",
-        )
-    )
-    fields.append(
-        Field(
-            "Turn pages and jump",
-            "Long answers have ⏮ ◀ ▶ ⏭ buttons, and the menu under them jumps to related topics. "
-            "When you press them on someone else's answer, you get your own private copy.",
-        )
-    )
-    fields.append(Field("See everything", "`/topics` lists every command; `/about` tells where the answers come from."))
+    see = " · ".join(mentions.command(n) for n in ("topics", "about") if n in names)
+    if see:
+        fields.append(Field("See everything", clip(see, HELP_FIELD)))
     embed = Embed(
         title="How to use me",
         description=clip(
-            f"I answer questions about *{library.source.title or library.pack.source_title}* with its key points, "
-            "each backed by a verbatim quote and the paragraph it comes from.",
+            f"I answer from *{library.source.title or library.pack.source_title}*, citing its paragraphs.",
             HELP_DESCRIPTION_ROOM,
         ),
         colour=library.pack.colour,
-        author=clip(library.pack.title, limits.AUTHOR_NAME) or None,
         fields=tuple(fields),
     )
     return Reply(embeds=(embed,), ephemeral=True)

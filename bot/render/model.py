@@ -39,6 +39,8 @@ class Embed:
     author: str | None = None
     fields: tuple[Field, ...] = ()
     footer: str | None = None
+    # `attachment://<filename>` of a file sent with the message, drawn inside the embed.
+    image: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": "rich"}
@@ -56,6 +58,8 @@ class Embed:
             data["fields"] = [f.to_dict() for f in self.fields]
         if self.footer:
             data["footer"] = {"text": self.footer}
+        if self.image:
+            data["image"] = {"url": self.image}
         return data
 
     @property
@@ -128,12 +132,28 @@ class ActionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with the message; `description` is its alt text."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    description: str | None = None
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": index, "filename": self.filename}
+        if self.description:
+            data["description"] = self.description
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     content: str | None = None
     embeds: tuple[Embed, ...] = ()
     rows: tuple[ActionRow, ...] = ()
     ephemeral: bool = False
     allowed_mentions: dict[str, list[str]] = field(default_factory=lambda: dict(NO_MENTIONS))
+    files: tuple[Attachment, ...] = ()
 
     def payload(self) -> dict[str, Any]:
         """The message as Discord's JSON (the body of an interaction callback's `data`)."""
@@ -144,6 +164,8 @@ class Reply:
         }
         if self.content:
             data["content"] = self.content
+        if self.files:
+            data["attachments"] = [f.to_dict(n) for n, f in enumerate(self.files)]
         if self.ephemeral:
             data["flags"] = EPHEMERAL_FLAG
         return data

@@ -7,7 +7,6 @@ holds the match; a corrected query re-runs the search through `nir:search:…`, 
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -18,9 +17,8 @@ from ..search import BREADCRUMB_SEPARATOR, Hit, Kind, Suggestion
 from ..text import clean_text, clip, escape_markdown, squash
 from .ids import PREFIX, TIMELINE, Slot, Viewer, key_of, page_id
 from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply
-from .pages import layout, page_of
-from .timeline import timeline_document
-from .topic import topic_document
+from .timeline import event_page
+from .topic import point_page
 
 RESULTS_TITLE: Final = "Search: {query}"
 NO_RESULTS_TITLE: Final = "Nothing found for {query}"
@@ -68,20 +66,13 @@ class _Pages:
 
     def __init__(self, library: Library) -> None:
         self.library = library
-        self._timeline_ends: list[int] | None = None
         self._event_index: dict[str, int] | None = None
 
     def _timeline_page(self, event_id: str) -> int | None:
-        if self._event_index is None or self._timeline_ends is None:
+        if self._event_index is None:
             self._event_index = {e.id: i for i, e in enumerate(self.library.timeline)}
-            ends: list[int] = []
-            for entries in layout(timeline_document(self.library)):
-                ends.append((ends[-1] if ends else 0) + len(entries))
-            self._timeline_ends = ends
         index = self._event_index.get(event_id)
-        if index is None:
-            return None
-        return min(bisect.bisect_right(self._timeline_ends, index), len(self._timeline_ends) - 1)
+        return None if index is None else event_page(self.library, index)
 
     def of(self, hit: Hit) -> tuple[str, int] | None:
         if hit.kind is Kind.EVENT:
@@ -90,7 +81,7 @@ class _Pages:
         topic = self.library.by_id.get(hit.topic)
         if topic is None:
             return None
-        page = page_of(topic_document(self.library, topic), hit.point) if hit.point is not None else 0
+        page = point_page(self.library, topic, hit.point) if hit.point is not None else 0
         return key_of(topic.id), page
 
 

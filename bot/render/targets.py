@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..content import Library
-from .ids import CONTENTS, EVENT_MARK, TIMELINE, Viewer, find_by_key
+from .full import render_event, render_point
+from .ids import CONTENTS, EVENT_MARK, POINTS_MARK, SOURCE_MARK, TIMELINE, Viewer, find_by_key
 from .meta import render_contents
 from .model import Reply
+from .source import render_source
 from .timeline import render_timeline
+from .timeline_image import timeline_images
 from .topic import render_topic
 
 
@@ -20,9 +23,12 @@ def render_key(
     `others` are the non-topic commands, listed by the table of contents (see `render_contents`).
     """
     if key == TIMELINE:
-        return render_timeline(library, page, viewer=viewer)
+        # A click cannot wait for a picture: it comes along when it has been drawn (the command draws it).
+        return render_timeline(library, page, viewer=viewer, image=timeline_images.ready(library))
     if key == CONTENTS:
         return render_contents(library, page, viewer=viewer, others=others)
+    if key.startswith(SOURCE_MARK):
+        return render_source(library, key[len(SOURCE_MARK) :], page, viewer)
     topic_id = find_by_key(key, library.by_id)
     if topic_id is None:
         return None
@@ -30,11 +36,17 @@ def render_key(
 
 
 def render_jump(library: Library, value: str, viewer: Viewer) -> Reply | None:
-    """What a jump-menu option opens: a topic's first page, or the timeline at one event."""
+    """What a menu option opens: a topic's first page, one point in full, or one moment of the timeline."""
     if value.startswith(EVENT_MARK) and value not in (TIMELINE, CONTENTS):
         event_id = find_by_key(value[len(EVENT_MARK) :], (e.id for e in library.timeline))
         if event_id is None:
             return None
         index = next(i for i, e in enumerate(library.timeline) if e.id == event_id)
-        return render_timeline(library, viewer=viewer, focus=index)
+        return render_event(library, index, viewer)
+    key, mark, number = value.partition(POINTS_MARK)
+    if mark:
+        topic_id = find_by_key(key, library.by_id)
+        if topic_id is None or not number.isdigit():
+            return None
+        return render_point(library, library.by_id[topic_id], int(number), viewer)
     return render_key(library, value, 0, viewer)

@@ -1,4 +1,5 @@
-"""The timeline: the document's own references to time, in its order and in its words."""
+"""The timeline on one page: every moment the document names, one line each, in its order and its words, with
+the picture of it attached; each moment opens in full from the menu."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ from typing import Final
 from .. import limits
 from ..content import Library, TimelineEvent
 from ..text import clip, squash
-from .ids import TIMELINE, Viewer, event_target, key_of
-from .model import Reply, SelectOption
-from .pages import Document, derived, entry, layout, option, page_of, render_document
-from .topic import quoted
+from .ids import TIMELINE, Viewer, event_target, jump_id, key_of
+from .model import ActionRow, Attachment, Embed, Field, Reply, Select, SelectOption
+from .pages import Entry, _nav_row, _unique_options, derived, footer, option
+from .reading import READING_BUDGET, says_again, shown
+from .source import source_button
+from .timeline_image import ALT_TEXT, TimelineImage
 
 TITLE: Final = "Timeline"
-# Each event carries a quote, so four to a page keeps a page short enough to read on a phone.
-EVENTS_PER_PAGE: Final = 4
+MENU_PLACEHOLDER: Final = "Open a moment in full…"
+WHEN_ROOM: Final = 60
+TITLE_ROOM: Final = 70
+INTRO_ROOM: Final = 200
+EMPTY: Final = "The document names no moments in time."
+_NO_FIELD: Final = Field("", "")
 
 
 def find_event(library: Library, value: str) -> int | None:
@@ -31,68 +38,100 @@ def find_event(library: Library, value: str) -> int | None:
     return None
 
 
-def _event_entry(library: Library, event: TimelineEvent) -> tuple[str, str, tuple[tuple[str, int], ...]]:
+def event_cite(library: Library, event: TimelineEvent) -> tuple[str, str]:
+    """(section, "Section ¶n") of the paragraph an event quotes."""
     topic = library.by_id.get(event.topic)
     section = event.citation.section or (topic.short if topic else "")
-    cite = f"{clip(section, limits.SHORT_NAME)} ¶{event.citation.paragraph}".strip()
-    title = clip(event.title, limits.FIELD_VALUE // 4)
-    body = quoted(event.text, event.quote, cite, limits.FIELD_VALUE - len(title) - len("****\n"))
-    value = f"**{title}**\n{body}" if title else body
-    return event.when or event.title, value, ((section, event.citation.paragraph),)
+    return section, f"{clip(section, limits.SHORT_NAME)} ¶{event.citation.paragraph}".strip()
 
 
-def timeline_document(library: Library) -> Document:
-    """Every event as a document, in the document's order (computed once per library)."""
-    return derived.get(library, "timeline", library, lambda: _timeline_document(library))
+def event_line(library: Library, event: TimelineEvent) -> str:
+    """`**when** · title · Section ¶n`: one moment on one line."""
+    _section, cite = event_cite(library, event)
+    when = clip(squash(event.when), WHEN_ROOM)
+    title = clip(squash(event.title), TITLE_ROOM)
+    return " · ".join(p for p in (f"**{when}**" if when else "", title, cite) if p)
 
 
-def _timeline_document(library: Library) -> Document:
+def _intro(library: Library) -> str:
     count = len(library.timeline)
-    description = (
-        f"What *{clip(library.source.title or library.pack.source_title, 100)}* says happened, in the "
-        f"document's order and in its own words: {count} moment{'s' if count != 1 else ''}. "
-        "Open one directly with `/timeline era:`."
-        if count
-        else "The document names no moments in time."
-    )
-    return Document(
-        key=TIMELINE,
+    if not count:
+        return EMPTY
+    source = clip(library.source.title or library.pack.source_title, 80)
+    return clip(f"The {count} moment{'s' if count != 1 else ''} *{source}* names, in its order.", INTRO_ROOM)
+
+
+def timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
+    """Event indices per page: all on one, unless a pack names more than the reading budget holds."""
+    return derived.get(library, "timeline-pages", library, lambda: _timeline_pages(library))
+
+
+def _timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
+    room = READING_BUDGET - len(TITLE) - len(_intro(library)) - 1
+    pages: list[tuple[int, ...]] = []
+    current: list[int] = []
+    used = 0
+    said: list[str] = []
+    for index, event in enumerate(library.timeline):
+        line = shown(event_line(library, event))
+        if says_again(line, said):
+            # The same moment twice (a pack listing it again) is listed once.
+            continue
+        said.append(line)
+        size = len(line) + 1
+        if current and used + size > room:
+            pages.append(tuple(current))
+            current, used = [], 0
+        current.append(index)
+        used += size
+    pages.append(tuple(current))
+    return tuple(pages)
+
+
+def event_page(library: Library, index: int) -> int:
+    """The page of the timeline that lists event `index`."""
+    for number, indices in enumerate(timeline_pages(library)):
+        if index in indices:
+            return number
+    return 0
+
+
+def timeline_jumps(library: Library, indices: tuple[int, ...]) -> tuple[SelectOption, ...]:
+    events = [library.timeline[i] for i in indices]
+    return _unique_options([option(e.when or e.title, event_target(e.id), e.title) for e in events])
+
+
+def _cited(library: Library, event: TimelineEvent) -> Entry:
+    return Entry(_NO_FIELD, ((event_cite(library, event)[0], event.citation.paragraph),))
+
+
+def _menu_id(viewer: Viewer) -> str:
+    return jump_id(TIMELINE, viewer)
+
+
+def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, image: TimelineImage | None = None) -> Reply:
+    """Page `page` of the timeline (there is one, but for a pack of very many moments), the picture attached."""
+    pages = timeline_pages(library)
+    page = min(max(page, 0), len(pages) - 1)
+    indices = pages[page]
+    lines = [event_line(library, library.timeline[i]) for i in indices]
+    # The footer names the paragraphs the listed moments quote, as a topic's footer does.
+    cites = [_cited(library, library.timeline[i]) for i in indices]
+    description = "\n".join([_intro(library), *lines])
+    embed = Embed(
         title=TITLE,
-        description=description,
+        description=clip(description, limits.EMBED_DESCRIPTION),
         colour=library.pack.colour,
-        source_title=library.source.title or library.pack.source_title,
-        entries=tuple(
-            entry(name, value, cites, fallback=f"Event {n}")
-            for n, (name, value, cites) in enumerate((_event_entry(library, e) for e in library.timeline), 1)
-        ),
-        author=library.pack.title,
-        reading_fields=EVENTS_PER_PAGE,
+        footer=footer(library.source.title or library.pack.source_title, cites, None),
+        image=f"attachment://{image.filename}" if image is not None else None,
     )
-
-
-def timeline_jumps(library: Library, document: Document, page: int) -> tuple[SelectOption, ...]:
-    """Events to jump to: all of them, or with more than fit, the ones around the page shown."""
-    if len(library.timeline) <= limits.SELECT_OPTIONS:
-        # The same menu on every page: made once per library.
-        return derived.get(library, "timeline-jumps", library, lambda: _timeline_jumps(library, document, page))
-    return _timeline_jumps(library, document, page)
-
-
-def _timeline_jumps(library: Library, document: Document, page: int) -> tuple[SelectOption, ...]:
-    events = library.timeline
-    if len(events) > limits.SELECT_OPTIONS:
-        pages = layout(document)
-        start = sum(len(p) for p in pages[: min(max(page, 0), len(pages) - 1)])
-        start = max(0, min(start - limits.SELECT_OPTIONS // 2, len(events) - limits.SELECT_OPTIONS))
-        events = events[start : start + limits.SELECT_OPTIONS]
-    return tuple(option(e.when or e.title, event_target(e.id), e.title) for e in events)
-
-
-def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, focus: int | None = None) -> Reply:
-    """A page of the timeline; with `focus` (an event index) the page holding that event, the event marked."""
-    document = timeline_document(library)
-    if focus is not None and 0 <= focus < len(library.timeline):
-        page = page_of(document, focus)
-    else:
-        focus = None
-    return render_document(document, page, viewer, jump=timeline_jumps(library, document, page), marked=focus)
+    rows: list[ActionRow] = []
+    if len(pages) > 1:
+        rows.append(_nav_row(TIMELINE, page, len(pages), viewer))
+    if library.timeline:
+        rows.append(ActionRow((source_button(TIMELINE, viewer, "Source"),)))
+    jumps = timeline_jumps(library, indices)
+    if jumps:
+        rows.append(ActionRow((Select(_menu_id(viewer), MENU_PLACEHOLDER, jumps),)))
+    files = (Attachment(image.filename, image.data, clip(image.description, ALT_TEXT)),) if image else ()
+    return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private, files=files)
