@@ -30,9 +30,7 @@ class Timeline(commands.Cog):
                 raise UnknownValue("era", era)
             await replies.send(interaction, answer)
             return
-        if timeline_images.ready(library) is None:
-            # Drawn once per library, in a worker thread; the first asker waits, so acknowledge at once.
-            await replies.defer(interaction, ephemeral=private)
+        # Drawn once per library in a worker thread (a fraction of a second, well inside Discord's 3 s).
         image = await timeline_images.get(library)
         await replies.send(interaction, render_timeline(library, viewer=viewer, image=image))
 

@@ -28,6 +28,7 @@ from tests.test_render import violations
 
 EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE = 4
+DEFERRED = 5
 UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
 
@@ -49,7 +50,8 @@ class World:
     async def answer(self, name: str, options: dict[str, Any] | None = None, **where: Any) -> SimMessage:
         """Run a command and return the message it answered with."""
         record = await self.run(name, options, **where)
-        assert record.response is not None and record.response.type == CHANNEL_MESSAGE
+        # /timeline acknowledges first while its picture is drawn, once per library.
+        assert record.response is not None and record.response.type in (CHANNEL_MESSAGE, DEFERRED)
         return await record.wait_original()
 
     async def press(self, message: SimMessage, custom_id: str, **who: Any) -> InteractionRecord:
@@ -91,8 +93,13 @@ def field_names(message: SimMessage) -> list[str]:
     return [f["name"] for f in message.embeds[0].get("fields") or []]
 
 
-def select_of(message: SimMessage) -> dict[str, Any]:
-    return next(c for c in message.iter_components() if c.get("type") == 3)
+def select_of(message: SimMessage, placeholder: str = "Jump to…") -> dict[str, Any]:
+    return next(c for c in message.iter_components() if c.get("type") == 3 and c.get("placeholder") == placeholder)
+
+
+def source_of(message: SimMessage) -> dict[str, Any]:
+    """The "Source" button of an answer."""
+    return next(b for b in message.buttons() if str(b.get("label", "")).startswith("Source"))
 
 
 def nav(message: SimMessage, slot: str) -> dict[str, Any]:
@@ -102,8 +109,20 @@ def nav(message: SimMessage, slot: str) -> dict[str, Any]:
     )
 
 
+def distinct(points: Any) -> tuple[Any, ...]:
+    """`points` each made to say something of its own, so that none is folded away as a repeat."""
+    return tuple(
+        dataclasses.replace(p, text=" ".join(f"w{n}x{k}" for k in range(12)) + ".") for n, p in enumerate(points)
+    )
+
+
 def fits(message: SimMessage) -> None:
-    payload = {"content": message.content or None, "embeds": message.embeds, "components": message.components}
+    payload = {
+        "content": message.content or None,
+        "embeds": message.embeds,
+        "components": message.components,
+        "attachments": message.attachments,
+    }
     problems = [p for p in violations({**payload, "allowed_mentions": {"parse": []}}) if "allowed_mentions" not in p]
     assert not problems, problems
 
@@ -118,7 +137,7 @@ async def test_every_topic_command_shows_its_topic(world: World, private: bool) 
         message = await record.wait_original()
         assert title(message) == topic.title
         assert message.ephemeral is private
-        assert len(field_names(message)) == len(topic.points)
+        assert 0 < len(field_names(message)) <= len(topic.points)
         assert message.embeds[0]["footer"]["text"].startswith(f"Source: {world.library.pack.source_title} › ")
         fits(message)
         # The request told Discord to ping nobody, whatever the text holds.
@@ -158,7 +177,7 @@ async def test_synced_commands_carry_contexts_and_installs(world: World) -> None
 async def test_timeline_opens_at_each_era(world: World, private: bool) -> None:
     for event in world.library.timeline:
         message = await world.answer("timeline", {"era": event.id, "private": private})
-        assert f"▶ {event.when}" in field_names(message)
+        assert title(message) == event.title and event.when in message.embeds[0]["author"]["name"]
         assert message.ephemeral is private
         fits(message)
 
@@ -188,12 +207,14 @@ async def test_autocomplete_prefers_the_search_index(world: World) -> None:
 
 async def test_topics_help_and_about(world: World) -> None:
     contents = await world.answer("topics")
-    names = [n.split(" — ")[0] for n in field_names(contents)]
-    assert names[: len(world.library.commands)] == [f"/{t.command}" for t in world.library.commands]
-    more = contents.embeds[0]["fields"][-1]["value"]
+    lines = contents.embeds[0]["description"].splitlines()[1:]
+    tops = [line.split(" ")[0] for line in lines if line.startswith("`/")]
+    assert tops == [f"`/{t.command}`" for t in world.library.commands]
+    more = lines[-1]
     assert "`/timeline`" in more and "`/help`" in more and "`/about`" in more and "`/overview`" not in more
     help_message = await world.answer("help")
     assert help_message.ephemeral and title(help_message) == "How to use me"
+    assert help_message.embeds[0]["fields"][0]["value"].startswith("`/search`")
     about = await world.answer("about")
     assert title(about) == world.library.pack.title
     for message in (contents, help_message, about):
@@ -203,24 +224,41 @@ async def test_topics_help_and_about(world: World) -> None:
 # ------------------------------------------------------------------------------------- buttons and menus
 
 
-async def test_every_button_on_every_timeline_page(world: World) -> None:
+async def test_the_timeline_is_one_page_with_its_picture(world: World) -> None:
     message = await world.answer("timeline")
-    pages = int(next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))["label"].split("/")[1])
-    assert pages == 3
-    seen = [field_names(message)]
-    for turn in range(1, pages):
-        record = await world.press(message, nav(message, "n")["custom_id"])
+    assert not [b for b in message.buttons() if b["custom_id"].startswith("nir:pos:")]
+    lines = message.embeds[0]["description"].splitlines()[1:]
+    assert [line.split("** · ")[0].strip("*") for line in lines] == [e.when for e in world.library.timeline]
+    (picture,) = message.attachments
+    assert picture["filename"] == "timeline.png" and picture["description"].startswith("Timeline of the 9 moments")
+    assert message.embeds[0]["image"]["url"] == "attachment://timeline.png"
+    # The source, then back: the picture comes back with the list, and the simulator refused nothing.
+    await world.press(message, source_of(message)["custom_id"])
+    await message.wait_for(lambda m: m.revision >= 1)
+    assert message.embeds[0]["title"].startswith("Timeline") and not message.attachments
+    back = next(b for b in message.buttons() if b["label"] == "Back to the timeline")
+    await world.press(message, back["custom_id"])
+    await message.wait_for(lambda m: m.revision >= 2)
+    assert len(message.attachments) == 1
+    fits(message)
+
+
+async def test_source_and_point_in_full_from_every_topic(world: World) -> None:
+    for topic in world.library.commands:
+        message = await world.answer(str(topic.command), {"private": True})
+        record = await world.press(message, source_of(message)["custom_id"])
         assert record.response is not None and record.response.type == UPDATE_MESSAGE
-        await message.wait_for(lambda m, n=turn: m.revision >= n)
-        seen.append(field_names(message))
+        await message.wait_for(lambda m: m.revision >= 1)
+        block = world.library.source.blocks[topic.block]
+        shown = " ".join(f["value"] for f in message.embeds[0]["fields"])
+        assert block.paragraphs[0].text in shown
         fits(message)
-    assert [name for page in seen for name in page] == [e.when for e in world.library.timeline]
-    assert nav(message, "n")["disabled"] and nav(message, "l")["disabled"]
-    for slot, expected in (("p", 1), ("f", 0), ("l", 2)):
-        revision = message.revision
-        await world.press(message, nav(message, slot)["custom_id"])
-        await message.wait_for(lambda m, r=revision: m.revision > r)
-        assert field_names(message) == seen[expected]
+        fresh = await world.answer(str(topic.command), {"private": True})
+        menu = select_of(fresh, "Open a point in full…")
+        await world.pick(fresh, menu["custom_id"], menu["options"][0]["value"])
+        await fresh.wait_for(lambda m: m.revision >= 1)
+        assert title(fresh) == menu["options"][0]["label"]
+        fits(fresh)
 
 
 async def test_every_jump_option_on_every_topic(world: World) -> None:
@@ -242,44 +280,50 @@ async def test_every_jump_option_on_every_topic(world: World) -> None:
 async def test_timeline_menu_jumps_to_each_event(world: World) -> None:
     message = await world.answer("timeline", {"private": True})
     for event in world.library.timeline:
-        menu = select_of(message)
+        menu = select_of(message, "Open a moment in full…")
         revision = message.revision
         await world.pick(message, menu["custom_id"], f"@{event.id}")
         await message.wait_for(lambda m, r=revision: m.revision > r)
-        assert f"▶ {event.when}" in field_names(message)
+        assert title(message) == event.title
         assert message.ephemeral
+        back = next(b for b in message.buttons() if b["label"] == "Back to the timeline")
+        revision = message.revision
+        await world.press(message, back["custom_id"])
+        await message.wait_for(lambda m, r=revision: m.revision > r)
 
 
 async def test_pages_of_a_long_topic(world: World) -> None:
     # The shipped topics fit on one page; a topic with four times the points needs several.
     history = world.library.by_command["history"]
-    longer = dataclasses.replace(history, points=history.points * 4)
+    longer = dataclasses.replace(history, points=distinct(history.points * 4))
     world.bot.swap_library(replace_topics(world.library, {"history": longer}))
     message = await world.answer("history", {"private": True})
     position = next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))
-    assert position["disabled"] and position["label"] == "1/4"
+    assert position["disabled"] and position["label"].startswith("1/")
+    count = position["label"].split("/")[1]
     assert nav(message, "f")["disabled"] and nav(message, "p")["disabled"]
     await world.press(message, nav(message, "l")["custom_id"])
     await message.wait_for(lambda m: m.revision >= 1)
     assert message.ephemeral
-    assert next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))["label"] == "4/4"
+    assert next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))["label"] == f"{count}/{count}"
     fits(message)
 
 
 async def test_another_users_click_gets_their_own_private_page(world: World) -> None:
     other = world.sim.add_user("someone-else")
     message = await world.answer("timeline")
-    record = await world.press(message, nav(message, "n")["custom_id"], user=other)
+    record = await world.press(message, source_of(message)["custom_id"], user=other)
     assert record.response is not None and record.response.type == CHANNEL_MESSAGE
     theirs = await record.wait_original()
     assert theirs.ephemeral and message.revision == 0
     assert field_names(theirs) != field_names(message)
     # Their copy is theirs: its buttons carry their id, and their clicks on it edit it.
     assert all(f":{other.id}:1" in c for c in theirs.custom_ids())
-    menu = select_of(message)
+    menu = select_of(message, "Open a moment in full…")
     picked = await world.pick(message, menu["custom_id"], menu["options"][-1]["value"], user=other)
     assert picked.response is not None and picked.response.type == CHANNEL_MESSAGE
-    await world.press(theirs, nav(theirs, "n")["custom_id"], user=other)
+    back = next(b for b in theirs.buttons() if b["label"] == "Back to the timeline")
+    await world.press(theirs, back["custom_id"], user=other)
     await theirs.wait_for(lambda m: m.revision >= 1)
     assert message.revision == 0
 
@@ -353,7 +397,7 @@ async def test_internal_error_is_logged_and_answered(
         message = await world.answer("history")
         assert message.ephemeral and "Something went wrong" in message.content
         timeline = await world.answer("timeline")
-        record = await world.press(timeline, nav(timeline, "n")["custom_id"])
+        record = await world.press(timeline, source_of(timeline)["custom_id"])
         reply = await record.wait_original()
         assert reply.ephemeral and "Something went wrong" in reply.content
     assert any("boom" in (r.exc_text or "") for r in caplog.records)
@@ -382,7 +426,7 @@ def replace_topics(library: Library, new: dict[str, Any], drop: set[str] | froze
 async def test_stale_page_button_gets_a_short_private_answer(world: World) -> None:
     history = world.library.by_command["history"]
     world.bot.swap_library(
-        replace_topics(world.library, {"history": dataclasses.replace(history, points=history.points * 3)})
+        replace_topics(world.library, {"history": dataclasses.replace(history, points=distinct(history.points * 3))})
     )
     message = await world.answer("history")
     world.bot.swap_library(replace_topics(world.library, {}, drop={"history"}))
