@@ -38,7 +38,7 @@ from bot.render import (
 from bot.render.ids import JUMP_TEMPLATE, PAGE_TEMPLATE, POSITION_TEMPLATE, event_target, point_target, source_key
 from bot.render.source import topic_paragraphs
 from bot.render.text import paragraph_ranges
-from bot.render.topic import point_sentence, shown_points
+from bot.render.topic import MENU_PLACEHOLDER, point_line, point_sentence, shown_points
 from bot.text import clip
 
 USER = 123456789012345678
@@ -159,19 +159,22 @@ def mentions_of(library: Library) -> Mentions:
 
 
 def test_every_point_is_listed_once_in_order_with_one_sentence(library: Library) -> None:
-    # The shipped pack needs no clipping: each listed point is its heading, one whole sentence and its citation.
+    # The shipped pack needs no clipping: each listed point is one line, its heading, one whole sentence (the
+    # plain words, never the quote beside them) and its citation.
     for topic in library.topics:
         reply = render_topic(library, topic, viewer=Viewer(USER))
         assert topic_page_count(library, topic) == 1, topic.id
-        assert "…" not in (reply.embeds[0].description or "")
-        fields = reply.embeds[0].fields
+        description = reply.embeds[0].description or ""
+        assert "…" not in description and "\n> " not in description
+        lines = description.splitlines()
+        assert lines[0] == " ".join(topic.summary.split())
         shown = [topic.points[i] for i in shown_points(library, topic)]
-        assert [f.name for f in fields] == [p.heading for p in shown]
-        for field, point in zip(fields, shown, strict=True):
-            cite = f" — ¶{point.citation.paragraph}"
-            assert field.value == point_sentence(point) + cite or field.value.endswith(f" ¶{point.citation.paragraph}")
+        assert lines[1 : 1 + len(shown)] == [point_line(topic, p) for p in shown]
+        for line, point in zip(lines[1:], shown, strict=False):
+            assert line.startswith(f"**{point.heading}** — {point_sentence(point)} ")
+            assert line.endswith(f"¶{point.citation.paragraph}")
             assert point_sentence(point) in " ".join(point.text.split())
-            assert "…" not in field.value and "\n> " not in field.value  # never the quote beside the plain words
+        assert not reply.embeds[0].fields
 
 
 def test_a_point_that_restates_the_summary_is_not_listed_again(library: Library) -> None:
@@ -232,13 +235,13 @@ def test_topic_uses_pack_colour_title_and_summary(library: Library) -> None:
 
 def test_jump_menu_offers_children_parent_and_related(library: Library) -> None:
     reply = render_topic(library, library.by_id["united-states"], viewer=Viewer(USER))
-    menus = {s.placeholder: s for s in reply.selects()}
-    values = [o.value for o in menus["Jump to…"].options]
+    (menu,) = reply.selects()
+    values = [o.value for o in menu.options if "#" not in o.value]
     assert values[0] == "collaboration"  # the parent first: a child has no children of its own
     assert set(values) == {"collaboration", "coalition", "history"}
     parent = render_topic(library, library.by_command["achievements"], viewer=Viewer(USER))
-    jump = next(s for s in parent.selects() if s.placeholder == "Jump to…")
-    assert [o.value for o in jump.options][:2] == ["training", "regional-stability"]
+    (jump,) = parent.selects()
+    assert [o.value for o in jump.options if "#" not in o.value][:2] == ["training", "regional-stability"]
 
 
 def test_custom_ids_follow_the_scheme(library: Library) -> None:
@@ -263,10 +266,10 @@ def test_every_topic_has_a_source_button_and_a_menu_of_its_points(library: Libra
         reply = render_topic(library, topic, viewer=Viewer(USER))
         (source,) = [b for b in reply.buttons() if b.label.startswith("Source")]
         assert source.custom_id == f"nir:page:{source_key(key_of(topic.id))}:0:{USER}:0:f"
-        points = next(s for s in reply.selects() if s.placeholder == "Open a point in full…")
-        assert [o.value for o in points.options] == [
-            point_target(key_of(topic.id), i) for i in shown_points(library, topic)
-        ]
+        (menu,) = reply.selects()
+        assert menu.placeholder == MENU_PLACEHOLDER
+        points = [o.value for o in menu.options if "#" in o.value]
+        assert points == [point_target(key_of(topic.id), i) for i in shown_points(library, topic)]
 
 
 def test_the_source_shows_the_whole_section_verbatim(library: Library) -> None:

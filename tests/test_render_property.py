@@ -21,7 +21,6 @@ from bot.render import (
     Viewer,
     event_target,
     key_of,
-    layout,
     render_about,
     render_contents,
     render_event,
@@ -32,7 +31,7 @@ from bot.render import (
     render_source,
     render_timeline,
     timeline_pages,
-    topic_document,
+    topic_page_count,
 )
 from bot.render.ids import point_target, source_key
 from bot.render.timeline_image import TimelineImage
@@ -204,7 +203,7 @@ def test_every_payload_fits_every_limit(library: Library, user: int, private: bo
     viewer = Viewer(user, private)
     others = [("timeline", "x" * 300), ("help", "")]
     for topic in library.by_id.values():
-        pages = len(layout(topic_document(library, topic)))
+        pages = topic_page_count(library, topic)
         for page in {0, pages - 1, pages}:
             reply = render_key(library, key_of(topic.id), page, viewer)
             assert reply is not None

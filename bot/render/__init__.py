@@ -14,7 +14,7 @@ from .source import render_source
 from .targets import render_jump, render_key
 from .timeline import event_page, find_event, render_timeline, timeline_pages
 from .timeline_image import TimelineImage, timeline_images
-from .topic import command_hint, render_topic, topic_document, topic_page_count
+from .topic import command_hint, render_topic, topic_page_count, topic_pages
 
 __all__ = [
     "CONTENTS",
@@ -53,6 +53,6 @@ __all__ = [
     "render_topic",
     "timeline_images",
     "timeline_pages",
-    "topic_document",
     "topic_page_count",
+    "topic_pages",
 ]

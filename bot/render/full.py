@@ -12,6 +12,7 @@ from .ids import TIMELINE, Viewer, key_of
 from .model import ActionRow, Embed, Field, Reply
 from .pages import Entry, footer
 from .source import back_button, source_button, source_label
+from .text import source_name
 from .topic import citation_text, command_hint, point_page
 
 TEXT_ROOM: Final = 1000
@@ -72,7 +73,7 @@ def render_point(library: Library, topic: Topic, index: int, viewer: Viewer) -> 
         or None,
         fields=(Field("Also discussed in", elsewhere),) if elsewhere else (),
         footer=footer(
-            library.source.title or library.pack.source_title,
+            source_name(library),
             [Entry(Field("", ""), ((section, point.citation.paragraph),))],
             section,
         ),
@@ -104,7 +105,7 @@ def render_event(library: Library, index: int, viewer: Viewer) -> Reply | None:
         author=clip(f"Timeline › {squash(event.when)}", limits.AUTHOR_NAME),
         fields=(Field("Also discussed in", elsewhere),) if elsewhere else (),
         footer=footer(
-            library.source.title or library.pack.source_title,
+            source_name(library),
             [Entry(Field("", ""), ((section, event.citation.paragraph),))],
             section,
         ),

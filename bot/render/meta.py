@@ -14,7 +14,7 @@ from .mentions import NO_COMMAND_IDS, Mentions
 from .model import ActionRow, Embed, Field, Reply, Select
 from .pages import JUMP_PLACEHOLDER, option
 from .reading import READING_BUDGET, says_again, shown
-from .text import join_fitting
+from .text import join_fitting, source_name
 from .topic import command_hint
 
 CONTENTS_TITLE: Final = "Contents"
@@ -39,25 +39,28 @@ def render_contents(
     caller reads them from the command tree, so the list names exactly the commands there are.
     """
     mentions = viewer.commands
+    # The document's title is in the footer.
+    intro = "Every command I answer, one line each; the menu opens any of them."
+    said = [shown(intro)]
     lines: list[str] = []
     for topic in library.commands:
-        lines.append(f"{mentions.command(str(topic.command))} {clip(squash(topic.short), SHORT_ROOM)}".rstrip())
+        command = mentions.command(str(topic.command))
+        line = f"{command} {clip(squash(topic.short), SHORT_ROOM)}".rstrip()
+        # A name that says what is said already (the document's title, another topic's) is not read twice:
+        # the command alone stands for it.
+        line = command if says_again(shown(line), said) else line
+        said.append(shown(line))
+        lines.append(line)
         for child in library.children(topic) if all(c in library.by_id for c in topic.children) else ():
             lines.append(f"{NEST}{command_hint(library, child, mentions)}")
-    # A line that says what an earlier one said (two topics of one name) would only be read twice.
-    lines = [line for n, line in enumerate(lines) if not says_again(shown(line), [shown(x) for x in lines[:n]])]
     if others:
         lines.append("**More:** " + " · ".join(mentions.command(name) for name, _what in others))
-    intro = clip(
-        f"Everything I answer about *{clip(library.source.title or library.pack.source_title, 100)}*.",
-        CONTENTS_INTRO_ROOM,
-    )
     description = intro + "\n" + join_fitting(lines, "\n", READING_BUDGET - len(CONTENTS_TITLE) - len(intro) - 1)
     embed = Embed(
         title=CONTENTS_TITLE,
         description=description,
         colour=library.pack.colour,
-        footer=clip(f"Source: {library.source.title or library.pack.source_title}", limits.FOOTER_TEXT),
+        footer=clip(f"Source: {source_name(library)}", limits.FOOTER_TEXT),
     )
     jumps = tuple(option(t.short or t.command or t.id, key_of(t.id), squash(t.summary)) for t in library.commands)
     options = tuple({o.value: o for o in jumps if o.value}.values())[: limits.SELECT_OPTIONS]
@@ -71,6 +74,7 @@ def render_help(
     """How to use the bot, leading with /search, with examples drawn from the pack itself, only for the asker."""
     commands = library.commands
     names = {name for name, _what in others}
+    intro = clip(f"I answer from *{source_name(library)}*, citing its paragraphs.", HELP_DESCRIPTION_ROOM)
     fields: list[Field] = []
     if "search" in names:
         example = next((a for t in commands for a in t.aliases if a.strip()), "")
@@ -79,7 +83,14 @@ def render_help(
             Field("Ask in your own words", clip(f"{mentions.command('search')} finds it anywhere{tail}.", HELP_FIELD))
         )
     if commands:
-        examples = [f"{mentions.command(str(t.command))} {clip(squash(t.short), SHORT_ROOM)}" for t in commands[:3]]
+        said = [shown(intro)]
+        examples = []
+        for topic in commands[:3]:
+            command = mentions.command(str(topic.command))
+            example = f"{command} {clip(squash(topic.short), SHORT_ROOM)}"
+            # A topic named like the document itself is shown by its command alone, not read twice.
+            examples.append(command if says_again(shown(example), said) else example)
+            said.append(shown(examples[-1]))
         fields.append(Field("Or pick a topic", join_fitting(examples, " · ", HELP_FIELD)))
     parent = next((t for t in commands if t.option is not None and t.children), None)
     if parent is not None and parent.option is not None and parent.children[0] in library.by_id:
@@ -103,10 +114,7 @@ def render_help(
         fields.append(Field("See everything", clip(see, HELP_FIELD)))
     embed = Embed(
         title="How to use me",
-        description=clip(
-            f"I answer from *{library.source.title or library.pack.source_title}*, citing its paragraphs.",
-            HELP_DESCRIPTION_ROOM,
-        ),
+        description=intro,
         colour=library.pack.colour,
         fields=tuple(fields),
     )

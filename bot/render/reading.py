@@ -167,16 +167,22 @@ def says_again(sentence: str, said: Sequence[str]) -> bool:
     return any(near_duplicates(s, earlier) for s in sentences(sentence) for text in said for earlier in sentences(text))
 
 
+# Lines that lead somewhere rather than say something: a command (and its options), a part nested under it,
+# or a labelled list of commands. A table of contents is made of them; they are not sentences.
+_NAVIGATION: Final = re.compile(r"^(?:/|↳ |(?:Parts|Related|More): )")
+
+
 def sentence_texts(payload: dict[str, Any]) -> list[str]:
-    """The texts of a message that hold sentences: content, descriptions and field values (titles and field
-    names are labels, not sentences)."""
+    """The texts of a message that hold sentences: content, descriptions and field values, as shown, without
+    their navigation lines (titles and field names are labels, not sentences)."""
     parts: list[str] = []
     if payload.get("content"):
         parts.append(payload["content"])
     for embed in payload.get("embeds") or []:
         parts.append(embed.get("description") or "")
         parts += [field.get("value") or "" for field in embed.get("fields") or []]
-    return [shown(p) for p in parts if p]
+    prose = ("\n".join(line for line in shown(p).splitlines() if not _NAVIGATION.match(line)) for p in parts if p)
+    return [p for p in prose if p.strip()]
 
 
 # The most a first answer may ask a reader to read (see the module docstring for what counts).

@@ -17,6 +17,7 @@ from ..search import BREADCRUMB_SEPARATOR, Hit, Kind, Suggestion
 from ..text import clean_text, clip, escape_markdown, squash
 from .ids import PREFIX, TIMELINE, Slot, Viewer, key_of, page_id
 from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply
+from .text import source_name
 from .timeline import event_page
 from .topic import point_page
 
@@ -101,7 +102,7 @@ def _button_rows(buttons: Sequence[Button]) -> tuple[ActionRow, ...]:
 
 
 def _footer(library: Library, text: str) -> str:
-    source = library.source.title or library.pack.source_title
+    source = source_name(library)
     return clip(f"{text} · Source: {source}", limits.FOOTER_TEXT)
 
 

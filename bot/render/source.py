@@ -10,7 +10,7 @@ from ..text import clip
 from .ids import SOURCE_MARK, TIMELINE, Viewer, find_by_key, key_of, page_id, source_key
 from .model import ActionRow, Button, ButtonStyle, Reply
 from .pages import Document, Entry, derived, entry, render_document
-from .text import paragraph_ranges
+from .text import paragraph_ranges, source_name
 
 # A source page is read on purpose, after a tap, so it may hold a whole section of the document (the
 # longest has 1,300 characters); longer ones page.
@@ -109,7 +109,7 @@ def _topic_source(library: Library, topic: Topic) -> Document:
         title=clip(heading or topic.title or topic.short, limits.EMBED_TITLE - 10),
         description=_intro(entries),
         colour=library.pack.colour,
-        source_title=library.source.title or library.pack.source_title,
+        source_title=source_name(library),
         entries=entries,
         author=clip(f"The document’s own words · {topic.short}", limits.AUTHOR_NAME),
         section=topic.short,
@@ -125,7 +125,7 @@ def _timeline_source(library: Library) -> Document:
         title="Timeline: the paragraphs it quotes",
         description=_intro(entries),
         colour=library.pack.colour,
-        source_title=library.source.title or library.pack.source_title,
+        source_title=source_name(library),
         entries=entries,
         author="The document’s own words · Timeline",
         reading_chars=SOURCE_READING,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ..text import clip
+from ..text import clip, squash
+
+if TYPE_CHECKING:
+    from ..content import Library
 
 
 def paragraph_ranges(numbers: Iterable[int]) -> str:
@@ -33,3 +37,8 @@ def join_fitting(parts: Sequence[str], separator: str, limit: int) -> str:
         else:
             break
     return out
+
+
+def source_name(library: Library) -> str:
+    """The source document's title on one line, as every answer names it."""
+    return squash(library.source.title or library.pack.source_title)

@@ -13,6 +13,7 @@ from .model import ActionRow, Attachment, Embed, Field, Reply, Select, SelectOpt
 from .pages import Entry, _nav_row, _unique_options, derived, footer, option
 from .reading import READING_BUDGET, says_again, shown
 from .source import source_button
+from .text import source_name
 from .timeline_image import ALT_TEXT, TimelineImage
 
 TITLE: Final = "Timeline"
@@ -42,7 +43,7 @@ def event_cite(library: Library, event: TimelineEvent) -> tuple[str, str]:
     """(section, "Section ¶n") of the paragraph an event quotes."""
     topic = library.by_id.get(event.topic)
     section = event.citation.section or (topic.short if topic else "")
-    return section, f"{clip(section, limits.SHORT_NAME)} ¶{event.citation.paragraph}".strip()
+    return section, f"{clip(squash(section), limits.SHORT_NAME)} ¶{event.citation.paragraph}".strip()
 
 
 def event_line(library: Library, event: TimelineEvent) -> str:
@@ -57,8 +58,8 @@ def _intro(library: Library) -> str:
     count = len(library.timeline)
     if not count:
         return EMPTY
-    source = clip(library.source.title or library.pack.source_title, 80)
-    return clip(f"The {count} moment{'s' if count != 1 else ''} *{source}* names, in its order.", INTRO_ROOM)
+    # The document's title is in the footer; said here too, it would be read twice.
+    return clip(f"The {count} moment{'s' if count != 1 else ''} the document names, in its order.", INTRO_ROOM)
 
 
 def timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
@@ -122,7 +123,7 @@ def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, image: T
         title=TITLE,
         description=clip(description, limits.EMBED_DESCRIPTION),
         colour=library.pack.colour,
-        footer=footer(library.source.title or library.pack.source_title, cites, None),
+        footer=footer(source_name(library), cites, None),
         image=f"attachment://{image.filename}" if image is not None else None,
     )
     rows: list[ActionRow] = []

@@ -1,5 +1,9 @@
 """A topic as one phone screen: its summary, its key points once each (heading, one sentence, citation), where
-to go next; the document's own words behind the "Source" button and each point in full behind its menu."""
+to go next; the document's own words behind the "Source" button and each point in full behind its menu.
+
+The points are lines of the description rather than embed fields: a field spends a line on its name, and on a
+phone those lines are what pushes an answer past one screen.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,13 @@ from typing import Final
 from .. import limits
 from ..content import Library, Point, Topic
 from ..text import clip, squash
-from .ids import Viewer, jump_id, key_of, point_target, points_key
+from .ids import Viewer, jump_id, key_of, point_target
 from .mentions import Mentions
-from .model import ActionRow, Reply, Select, SelectOption
-from .pages import Document, Entry, derived, entry, footer, layout, option, page_of, render_document
+from .model import ActionRow, Embed, Field, Reply, Select, SelectOption
+from .pages import Entry, _nav_row, _unique_options, derived, footer, option
 from .reading import READING_BUDGET, says_again, sentences, shown
 from .source import source_button, source_label
-from .text import join_fitting
+from .text import join_fitting, source_name
 
 # Rooms inside the reading budget, so that even a pack of absurd texts keeps a first page within it:
 # title + summary + parts + related + one point = 120 + 250 + 150 + 150 + 80 + 300 = 1050 < 1200.
@@ -23,7 +27,8 @@ SUMMARY_ROOM: Final = 250
 HINTS_ROOM: Final = 150
 HEADING_ROOM: Final = 80
 SENTENCE_ROOM: Final = 300
-POINTS_PLACEHOLDER: Final = "Open a point in full…"
+MENU_PLACEHOLDER: Final = "Open a point in full, or a related topic…"
+_NO_FIELD: Final = Field("", "")
 
 
 def command_hint(library: Library, topic: Topic, mentions: Mentions | None = None) -> str:
@@ -32,6 +37,8 @@ def command_hint(library: Library, topic: Topic, mentions: Mentions | None = Non
     With `mentions`, the command is a clickable `</name:id>` when its id is known, in code otherwise.
     """
     name, rest = _command_parts(library, topic)
+    # One line whatever the pack holds: a hint sits inside a line of the answer.
+    name, rest = squash(name), squash(rest)
     if mentions is None:
         return f"/{name} {rest}".rstrip() if name else rest
     return mentions.command(name, rest) if name else rest
@@ -53,7 +60,7 @@ def citation_text(topic: Topic, point: Point) -> str:
     section = point.citation.section
     if not section or section == topic.short:
         return f"¶{point.citation.paragraph}"
-    return f"{clip(section, limits.SHORT_NAME)} ¶{point.citation.paragraph}"
+    return f"{clip(squash(section), limits.SHORT_NAME)} ¶{point.citation.paragraph}"
 
 
 def point_sentence(point: Point) -> str:
@@ -76,88 +83,72 @@ def _shown_points(topic: Topic) -> tuple[int, ...]:
     said = [squash(topic.summary)]
     kept: list[int] = []
     for index, point in enumerate(topic.points):
-        # Compared as listed, citation included: what must not be read twice is the line itself.
-        line = _point_value(topic, point)
-        # A point with no words has nothing to list; one that says what is said already is not said again.
-        if not point_sentence(point) or says_again(line, said):
+        sentence = point_sentence(point)
+        line = shown(point_line(topic, point))
+        # A point with no words has nothing to list; one that says what is said already (as a sentence, or
+        # as the line the reader reads) is not said again.
+        if not sentence or says_again(sentence, said) or says_again(line, said):
             continue
-        said.append(line)
+        said += [sentence, line]
         kept.append(index)
     return tuple(kept)
 
 
-def _point_value(topic: Topic, point: Point) -> str:
+def point_line(topic: Topic, point: Point) -> str:
+    """`**Heading** — one sentence ¶2`: a point as the list shows it."""
     cite = citation_text(topic, point)
-    sentence = clip(point_sentence(point), SENTENCE_ROOM - len(cite) - 3)
-    return f"{sentence} — {cite}" if sentence else cite
+    heading = clip(squash(point.heading), HEADING_ROOM)
+    sentence = clip(point_sentence(point), SENTENCE_ROOM - len(cite) - 1)
+    body = f"{sentence} {cite}" if sentence else cite
+    return f"**{heading}** — {body}" if heading else body
 
 
-def point_entry(topic: Topic, number: int, point: Point) -> Entry:
-    return entry(
-        clip(point.heading, HEADING_ROOM),
-        _point_value(topic, point),
-        ((point.citation.section or topic.short, point.citation.paragraph),),
-        fallback=f"Point {number}",
-    )
-
-
-def topic_document(library: Library, topic: Topic, mentions: Mentions | None = None) -> Document:
-    """`topic` as a document (computed once per library and set of command ids)."""
-    mentions = mentions or Mentions()
-    return derived.get(library, ("topic", topic.id, mentions), topic, lambda: _topic_document(library, topic, mentions))
-
-
-def _topic_document(library: Library, topic: Topic, mentions: Mentions) -> Document:
-    lines = [clip(squash(topic.summary), SUMMARY_ROOM)]
+def _header(library: Library, topic: Topic, mentions: Mentions) -> tuple[str, str]:
+    """(summary, where next: the parts and related commands) of a topic's answer."""
     children = _hints(library, topic.children, mentions)
+    # Parts are already listed on their own line; repeating them under Related would only add noise.
+    others = tuple(r for r in topic.related if r != topic.id and r not in topic.children)
+    related = _hints(library, others, mentions)
+    lines = []
     if children:
         lines.append("**Parts:** " + join_fitting(children, " · ", HINTS_ROOM))
-    # Parts are already listed on their own line; repeating them under Related would only add noise.
-    related = _hints(library, tuple(r for r in topic.related if r != topic.id and r not in topic.children), mentions)
     if related:
         lines.append("**Related:** " + join_fitting(related, " · ", HINTS_ROOM))
-    parent = library.by_id.get(topic.parent) if topic.parent else None
-    description = "\n".join(line for line in lines if line)
-    listed = shown_points(library, topic)
-    entries = tuple(point_entry(topic, n + 1, topic.points[n]) for n in listed)
-    if entries:
-        # A point left out because the summary says it still stands behind the page: the footer cites it.
-        folded = tuple(
-            (p.citation.section or topic.short, p.citation.paragraph)
-            for n, p in enumerate(topic.points)
-            if n not in listed
-        )
-        entries = (Entry(entries[0].field, entries[0].cites + folded), *entries[1:])
-    author = parent.short if parent is not None else None
-    source_title = library.source.title or library.pack.source_title
-    # Pages are cut by raw size; what a reader reads leaves the footer, the author and the mentions' ids
-    # aside, so the cut is moved by that much (the footer citing every point is the longest any page has).
-    # The room kept for a "▶" on each field stays counted: pages hold a few characters less, never more.
-    framing = (
-        len(footer(source_title, entries, topic.short))
-        + len(clip(author or "", limits.AUTHOR_NAME))
-        + len(description)
-        - len(shown(description))
+    return clip(squash(topic.summary), SUMMARY_ROOM), "\n".join(lines)
+
+
+def topic_pages(library: Library, topic: Topic, mentions: Mentions | None = None) -> tuple[tuple[int, ...], ...]:
+    """The listed points, by index, per page: all on the first, unless they do not fit the reading budget."""
+    mentions = mentions or Mentions()
+    return derived.get(
+        library, ("topic-pages", topic.id, mentions), topic, lambda: _topic_pages(library, topic, mentions)
     )
-    return Document(
-        key=key_of(topic.id),
-        title=clip(topic.title or topic.short or topic.id, TITLE_ROOM),
-        description=description,
-        colour=library.pack.colour,
-        source_title=source_title,
-        entries=entries,
-        # The section path, for a part: the bot's name above it would say nothing.
-        author=author,
-        section=topic.short,
-        reading_chars=READING_BUDGET + framing,
-        reading_fields=limits.EMBED_FIELDS,
-    )
+
+
+def _topic_pages(library: Library, topic: Topic, mentions: Mentions) -> tuple[tuple[int, ...], ...]:
+    summary, where = _header(library, topic, mentions)
+    title = clip(topic.title or topic.short or topic.id, TITLE_ROOM)
+    room = READING_BUDGET - len(title) - len(shown(summary)) - len(shown(where)) - 2
+    pages: list[tuple[int, ...]] = []
+    current: list[int] = []
+    used = 0
+    for index in shown_points(library, topic):
+        size = len(shown(point_line(topic, topic.points[index]))) + 1
+        if current and used + size > room:
+            pages.append(tuple(current))
+            current, used = [], 0
+        current.append(index)
+        used += size
+    pages.append(tuple(current))
+    return tuple(pages)
 
 
 def point_page(library: Library, topic: Topic, point: int) -> int:
     """The page of the topic's list that shows point `point` (its first page when the list leaves it out)."""
-    shown = shown_points(library, topic)
-    return page_of(topic_document(library, topic), shown.index(point)) if point in shown else 0
+    for number, indices in enumerate(topic_pages(library, topic)):
+        if point in indices:
+            return number
+    return 0
 
 
 def topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
@@ -177,39 +168,59 @@ def _topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     return tuple(out)
 
 
-def _points_menu(library: Library, topic: Topic, page: int, viewer: Viewer) -> ActionRow | None:
-    document = topic_document(library, topic, viewer.commands)
-    pages = layout(document)
-    page = min(max(page, 0), len(pages) - 1)
-    first = sum(len(p) for p in pages[:page])
-    shown = shown_points(library, topic)[first : first + len(pages[page])]
+def _menu(library: Library, topic: Topic, indices: tuple[int, ...], viewer: Viewer) -> ActionRow | None:
+    """One menu: the page's points in full first, then the topics to go to next."""
     key = key_of(topic.id)
-    options = tuple(
-        option(topic.points[i].heading or f"Point {i + 1}", point_target(key, i), citation_text(topic, topic.points[i]))
-        for i in shown[: limits.SELECT_OPTIONS]
-    )
+    points = [
+        option(
+            topic.points[i].heading or f"Point {i + 1}",
+            point_target(key, i),
+            f"In full · {citation_text(topic, topic.points[i])}",
+        )
+        for i in indices
+    ]
+    options = _unique_options([*points, *topic_jumps(library, topic)])
     if not options:
         return None
-    return ActionRow((Select(_points_id(key, viewer), POINTS_PLACEHOLDER, options),))
+    return ActionRow((Select(jump_id(key, viewer), MENU_PLACEHOLDER, options),))
 
 
-def _points_id(key: str, viewer: Viewer) -> str:
-    return jump_id(points_key(key), viewer)
+def _cites(topic: Topic, indices: tuple[int, ...], folded: bool) -> list[Entry]:
+    # A point left out because the summary says it still stands behind the first page: the footer cites it.
+    listed = set(indices)
+    chosen = [p for n, p in enumerate(topic.points) if n in listed or folded]
+    return [Entry(_NO_FIELD, ((p.citation.section or topic.short, p.citation.paragraph),)) for p in chosen]
 
 
 def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer) -> Reply:
-    """Page `page` of `topic` for `viewer`: the list of points, then Source, the points menu and the jump menu."""
-    document = topic_document(library, topic, viewer.commands)
-    shown = render_document(document, page, viewer, jump=topic_jumps(library, topic))
+    """Page `page` of `topic` for `viewer`: summary, points, where next; Source, the menu, page buttons."""
+    pages = topic_pages(library, topic, viewer.commands)
+    page = min(max(page, 0), len(pages) - 1)
+    indices = pages[page]
+    summary, where = _header(library, topic, viewer.commands)
+    lines = [summary, *(point_line(topic, topic.points[i]) for i in indices), where]
+    parent = library.by_id.get(topic.parent) if topic.parent else None
+    source_title = source_name(library)
+    # The first page stands on every point, the folded ones too; a later page on its own.
+    cited = _cites(topic, indices, folded=page == 0 and len(pages) == 1)
+    embed = Embed(
+        title=clip(topic.title or topic.short or topic.id, TITLE_ROOM),
+        description=clip("\n".join(line for line in lines if line), limits.EMBED_DESCRIPTION) or None,
+        colour=library.pack.colour,
+        # The section path, for a part: the bot's name above it would say nothing.
+        author=clip(parent.short, limits.AUTHOR_NAME) or None if parent is not None else None,
+        footer=footer(source_title, cited, topic.short),
+    )
     key = key_of(topic.id)
-    rows = [r for r in shown.rows if not isinstance(r.items[0], Select)]
+    rows: list[ActionRow] = []
+    if len(pages) > 1:
+        rows.append(_nav_row(key, page, len(pages), viewer))
     rows.append(ActionRow((source_button(key, viewer, source_label(library, key)),)))
-    menu = _points_menu(library, topic, page, viewer)
+    menu = _menu(library, topic, indices, viewer)
     if menu is not None:
         rows.append(menu)
-    rows += [r for r in shown.rows if isinstance(r.items[0], Select)]
-    return Reply(embeds=shown.embeds, rows=tuple(rows[: limits.ACTION_ROWS]), ephemeral=viewer.private)
+    return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private)
 
 
 def topic_page_count(library: Library, topic: Topic) -> int:
-    return len(layout(topic_document(library, topic)))
+    return len(topic_pages(library, topic))

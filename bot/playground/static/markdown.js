@@ -122,6 +122,12 @@ const RULES = [
     build: (m) => [timestamp(m[1], m[2])],
   },
   {
+    // A slash-command mention, as a reply names a command once its id is known: Discord shows "/name".
+    first: "<",
+    re: /<\/([-_a-z0-9]{1,32}(?: [-_a-z0-9]{1,32}){0,2}):(\d{5,20})>/y,
+    build: (m) => [make("span", "md-mention md-command", ["/" + m[1]])],
+  },
+  {
     first: "<",
     re: /<(@!?|@&|#)(\d{5,20})>/y,
     build: (m, opts) => {
