@@ -38,6 +38,30 @@ CHROMIUM_ARGS = [
 ]
 OBJECTIVES_TITLE = "Objectives of NATO’s Involvement in Iraq"
 FIRST_POINT = "A self-sufficient security capacity"
+MENU = "Open a point in full, or a related topic…"
+# Every command's first answer, as a member would type it: each must fit one phone screen.
+FIRST_ANSWERS = [
+    "/overview",
+    "/overview part:Introduction",
+    "/history",
+    "/role",
+    "/objectives",
+    "/contributions",
+    "/collaboration",
+    "/collaboration partner:the United States",
+    "/collaboration partner:coalition countries",
+    "/achievements",
+    "/achievements area:training and capacity building",
+    "/achievements area:regional stability",
+    "/challenges",
+    "/future",
+    "/impact",
+    "/conclusion",
+    "/timeline",
+    "/topics",
+    "/help",
+    "/about",
+]
 
 # One browser for the module (launching Chromium is the slow part); every test gets its own playground and page,
 # all on the module's event loop.
@@ -152,34 +176,32 @@ async def test_slash_lists_commands_and_objectives_renders_like_discord(page: Pa
 
     answer = page.locator(".message").last
     await expect(answer.locator(".embed-title")).to_have_text(OBJECTIVES_TITLE)
-    await expect(answer.locator(".embed-field-name").first).to_have_text(FIRST_POINT)
+    await expect(answer.locator(".embed-description strong").first).to_have_text(FIRST_POINT)
     await expect(answer.locator(".message-context")).to_contain_text("Sim User used /objectives")
     await expect(answer.locator(".app-tag")).to_have_text("APP")
     # The pack's colour as the embed's bar, Discord markdown as elements: bold, inline code, block quotes.
     colour = playground.bot.library.pack.colour
     rgb = f"rgb({colour >> 16}, {(colour >> 8) & 0xFF}, {colour & 0xFF})"
     await expect(answer.locator(".embed")).to_have_css("border-left-color", rgb)
-    await expect(answer.locator(".embed-description strong")).to_have_text("Related:")
-    await expect(answer.locator(".embed-description code").first).to_have_text("/role")
-    await expect(answer.locator(".embed-field-value .md-quote")).to_have_count(5)
+    await expect(answer.locator(".embed-description strong").last).to_have_text("Related:")
+    # The commands are synced, so Related names them as Discord's command mentions.
+    await expect(answer.locator(".embed-description .md-command").first).to_have_text("/role")
+    await expect(answer.locator(".embed-description .md-quote")).to_have_count(0)  # no quote beside the words
     await expect(answer.locator(".embed-footer")).to_contain_text("Source:")
-    await expect(answer.get_by_role("button", name="Jump to…")).to_be_visible()
+    await expect(answer.get_by_role("button", name=MENU)).to_be_visible()
+    await expect(answer.get_by_role("button", name="Source ¶1–4")).to_be_visible()
     await screenshot(page, "playground-objectives.png", height=1400)
 
 
-async def test_the_timeline_pages_with_its_buttons(page: Page) -> None:
+async def test_the_source_is_one_tap_away_and_back(page: Page) -> None:
     from playwright.async_api import expect
 
     answer = await run_command(page, "/timeline")
-    await expect(answer.get_by_role("button", name="1/3")).to_be_disabled()
-    await expect(answer.get_by_role("button", name="◀", exact=True)).to_be_disabled()
-    await answer.get_by_role("button", name="▶", exact=True).click()
-    await expect(answer.get_by_role("button", name="2/3")).to_be_visible()
-    await answer.get_by_role("button", name="⏭", exact=True).click()
-    await expect(answer.get_by_role("button", name="3/3")).to_be_visible()
-    await expect(answer.get_by_role("button", name="▶", exact=True)).to_be_disabled()
-    await answer.get_by_role("button", name="⏮", exact=True).click()
-    await expect(answer.get_by_role("button", name="1/3")).to_be_visible()
+    await expect(answer.get_by_role("button", name="1/1")).to_have_count(0)  # one page, no page buttons
+    await answer.get_by_role("button", name="Source", exact=True).click()
+    await expect(answer.locator(".embed-author")).to_contain_text("The document’s own words")
+    await answer.get_by_role("button", name="Back to the timeline").click()
+    await expect(answer.locator(".embed-title")).to_have_text("Timeline")
     await expect(page.locator(".message")).to_have_count(1)
 
 
@@ -200,10 +222,10 @@ async def test_an_autocomplete_suggestion_from_the_bot_can_be_picked(page: Page)
     await expect(box).to_have_value(re.compile(r"^/timeline era:in 2004 — NTM-I is set up $"))
     await box.press("Enter")
     answer = page.locator(".message").last
-    marked = answer.locator(".embed-field-name").filter(has_text="in 2004")
-    await expect(marked.get_by_role("img", name="▶")).to_be_visible()
-    await expect(answer).to_contain_text("NTM-I is set up")
-    await expect(answer.get_by_role("button", name="2/3")).to_be_visible()
+    # The moment in full: its title, when in the document's words, and the quote.
+    await expect(answer.locator(".embed-title")).to_have_text("NTM-I is set up")
+    await expect(answer.locator(".embed-author")).to_contain_text("in 2004")
+    await expect(answer.locator(".embed-description .md-quote")).to_have_count(1)
 
 
 async def test_a_private_answer_is_only_for_its_user(page: Page) -> None:
@@ -226,13 +248,13 @@ async def test_a_click_by_someone_else_gets_them_their_own_copy(page: Page) -> N
 
     original = await run_command(page, "/timeline")
     await page.locator("#user-picker").select_option(label="Alex")
-    await original.get_by_role("button", name="▶", exact=True).click()
+    await original.get_by_role("button", name="Source", exact=True).click()
     copy = page.locator(".message.is-ephemeral")
     await expect(copy).to_have_count(1)
-    await expect(copy.get_by_role("button", name="2/3")).to_be_visible()
+    await expect(copy.get_by_role("button", name="Back to the timeline")).to_be_visible()
     await expect(copy.locator(".ephemeral-note")).to_contain_text("Only you can see this")
     await expect(copy.locator(".message-context")).to_contain_text("Timeline")
-    await expect(original.get_by_role("button", name="1/3")).to_be_visible()
+    await expect(original.locator(".embed-title")).to_have_text("Timeline")
     await screenshot(page, "playground.png", height=1900)
     await page.locator("#user-picker").select_option(label="Sim User")
     await expect(page.locator(".message.is-ephemeral")).to_have_count(0)
@@ -242,7 +264,7 @@ async def test_the_jump_menu_opens_another_topic(page: Page, playground: Playgro
     from playwright.async_api import expect
 
     answer = await run_command(page, "/objectives")
-    await answer.get_by_role("button", name="Jump to…").click()
+    await answer.get_by_role("button", name=MENU).click()
     option = answer.get_by_role("option", name=re.compile("NATO’s role"))
     await expect(option).to_be_visible()
     await option.click()
@@ -261,6 +283,28 @@ async def test_a_narrow_window_stays_readable(page: Page) -> None:
     box = await answer.locator(".embed").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     await screenshot(page, "playground-narrow.png")
+
+
+async def test_every_first_answer_fits_one_phone_screen(browser: Browser) -> None:
+    """At 390 × 844 each command's first answer, whole, is no taller than the chat's visible area."""
+    from playwright.async_api import expect
+
+    async with Playground(Settings(cooldown_rate=10_000), port=0, watch=False) as running:
+        context = await browser.new_context(viewport={"width": 390, "height": 844})
+        page = await context.new_page()
+        await page.goto(running.url)
+        await expect(page.locator("#status")).to_have_attribute("data-state", "live")
+        too_tall: dict[str, tuple[float, int]] = {}
+        for text in FIRST_ANSWERS:
+            answer = await run_command(page, text)
+            box = await answer.bounding_box()
+            visible = int(await page.evaluate("() => document.getElementById('scroller').clientHeight"))
+            assert box is not None
+            if box["height"] > visible:
+                too_tall[text] = (box["height"], visible)
+        await context.close()
+        running.sim.assert_no_rejections()
+    assert not too_tall, too_tall
 
 
 @pytest.fixture
