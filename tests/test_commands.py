@@ -19,6 +19,7 @@ import pytest
 from bot.app import navigation
 from bot.app.client import ReferenceBot, create_bot
 from bot.app.replies import MessageView
+from bot.app.sync import SyncState, sync_commands
 from bot.content import Library
 from bot.render import Button, key_of
 from bot.render.model import ActionRow
@@ -443,3 +444,29 @@ async def test_autocomplete_of_an_unknown_command_gets_an_empty_list(world: Worl
     await record.wait_response()
     assert record.response is not None and record.response.type == AUTOCOMPLETE_RESULT
     assert record.choices == []
+
+
+# ------------------------------------------------------------------------------------------------ mentions
+
+
+async def test_related_commands_are_mentions_once_synced_and_after_a_restart(tmp_path: Any) -> None:
+    settings = Settings(cooldown_rate=10_000, data_dir=tmp_path / "data")
+    async with DiscordSimulator() as sim:
+        bot = create_bot(settings, guild_ready_timeout=0.05)
+        async with run_client(bot, sim) as running:
+            await running.tree.sync()  # registered, but not through the bot's sync: no ids known
+            before = await World(sim, running).answer("objectives")
+            assert "**Related:** `/role`" in before.embeds[0]["description"]  # ids unknown yet: plain code
+            # The operator's sync: its answer carries the ids, kept in memory and beside the sync hash.
+            await sync_commands(running.tree, SyncState(settings.data_dir), None, force=True)
+            ids = {c["name"]: c["id"] for c in sim.get_commands(None)}
+            after = await World(sim, running).answer("objectives")
+            assert f"**Related:** </role:{ids['role']}>" in after.embeds[0]["description"]
+            contents = await World(sim, running).answer("topics")
+            assert f"</timeline:{ids['timeline']}>" in contents.embeds[0]["description"]
+        # A restart that does not sync still knows them.
+        again = create_bot(settings, guild_ready_timeout=0.05)
+        async with run_client(again, sim) as restarted:
+            later = await World(sim, restarted).answer("objectives")
+            assert f"</role:{ids['role']}>" in later.embeds[0]["description"]
+            assert sim.sync_count(None) == 2  # the two above; the restart did not sync

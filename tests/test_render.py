@@ -360,7 +360,7 @@ def test_contents_is_one_line_per_command_with_parts_nested(library: Library) ->
     ]
     achievements = lines.index(next(line for line in lines if line.startswith("</achievements:")))
     assert lines[achievements + 2] == f"↳ </achievements:{mentions.get('achievements')}> `area:regional stability`"
-    assert lines[-1] == "**More:** </timeline:12> · </search:11> · </topics:13> · </help:15>"
+    assert lines[-1] == "**More:** </timeline:12> · </search:11> · </help:15>"  # not /topics itself
     plain = render_contents(library, viewer=Viewer(USER), others=OTHERS)
     assert "`/objectives` Objectives" in (plain.embeds[0].description or "")
 

@@ -54,7 +54,10 @@ def render_contents(
         for child in library.children(topic) if all(c in library.by_id for c in topic.children) else ():
             lines.append(f"{NEST}{command_hint(library, child, mentions)}")
     if others:
-        lines.append("**More:** " + " · ".join(mentions.command(name) for name, _what in others))
+        # /topics is this very answer: naming it here would only send the reader back to it.
+        more = [mentions.command(name) for name, _what in others if name != "topics"]
+        if more:
+            lines.append("**More:** " + " · ".join(more))
     description = intro + "\n" + join_fitting(lines, "\n", READING_BUDGET - len(CONTENTS_TITLE) - len(intro) - 1)
     embed = Embed(
         title=CONTENTS_TITLE,
@@ -77,7 +80,8 @@ def render_help(
     intro = clip(f"I answer from *{source_name(library)}*, citing its paragraphs.", HELP_DESCRIPTION_ROOM)
     fields: list[Field] = []
     if "search" in names:
-        example = next((a for t in commands for a in t.aliases if a.strip()), "")
+        # The longest alias reads most like a question in one's own words.
+        example = max((squash(a) for t in commands for a in t.aliases), key=len, default="")
         tail = f", for example {mentions.command('search', f'query:{clip(squash(example), 40)}')}" if example else ""
         fields.append(
             Field("Ask in your own words", clip(f"{mentions.command('search')} finds it anywhere{tail}.", HELP_FIELD))
