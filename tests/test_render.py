@@ -272,6 +272,19 @@ def test_every_topic_has_a_source_button_and_a_menu_of_its_points(library: Libra
         assert points == [point_target(key_of(topic.id), i) for i in shown_points(library, topic)]
 
 
+def test_every_paragraph_is_one_tap_from_its_topic(library: Library) -> None:
+    # Command (with its option), then Source: the section's first and only source page holds it verbatim.
+    reached: set[tuple[int, int]] = set()
+    for topic in library.topics:
+        page = render_key(library, source_key(key_of(topic.id)), 0, Viewer(USER))
+        assert page is not None and not any(b.label == "▶" for b in page.buttons()), topic.id
+        shown = "\n".join(f.value for f in page.embeds[0].fields)
+        for paragraph in library.source.blocks[topic.block].paragraphs:
+            assert paragraph.text in shown
+            reached.add((topic.block, paragraph.number))
+    assert len(reached) == library.source.paragraph_count == 57
+
+
 def test_the_source_shows_the_whole_section_verbatim(library: Library) -> None:
     for topic in library.topics:
         fields: list[Any] = []

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 from PIL import Image
 
 from bot.content import Library
 from bot.render.timeline_image import ALT_TEXT, TimelineImages, draw_timeline
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_picture_decodes_as_a_png_wide_enough_for_a_phone(library: Library) -> None:
@@ -35,3 +40,10 @@ async def test_drawn_once_per_library_and_anew_after_a_change(library: Library) 
     other = await images.get(reloaded)
     assert other is not None and first is not None
     assert images.drawn == 2 and other.data != first.data
+
+
+def test_pillow_is_not_imported_until_a_picture_is_drawn() -> None:
+    # Start-up stays light: building the bot and loading every extension's module never imports Pillow.
+    code = "import sys, bot.app.client, bot.render, cogs.timeline, cogs.topics, cogs.meta; print('PIL' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert found.stdout.strip() == "False"
