@@ -180,7 +180,8 @@ async def test_buttons_sent_before_a_restart_keep_working(settings: Settings) ->
             message = await answered_once(await sim.invoke("timeline"))
         # A new process: a new bot, nothing carried over but what the message itself holds.
         async with running(sim, settings, sync=False):
-            next_id = next(b["custom_id"] for b in message.buttons() if b["custom_id"].endswith(":n"))
+            # The timeline is one page; its "Source" button is a page button like the arrows were.
+            next_id = next(b["custom_id"] for b in message.buttons() if b["custom_id"].startswith("nir:page:"))
             first_page = message.embeds[0]
             click = await sim.click(message, next_id)
             response = await click.wait_response()
@@ -245,7 +246,7 @@ async def test_every_topic_and_event_is_reachable_in_at_most_two_interactions(se
             assert message.embeds[0]["title"] == topic.title, topic.id
         for event in library.timeline:
             message = await answered_once(await sim.invoke("timeline", {"era": event.id}))
-            assert any(event.title in f["value"] or event.when in f["name"] for f in message.embeds[0]["fields"])
+            assert message.embeds[0]["title"] == event.title  # the moment in full
 
         # The other way in: the table of contents, then its jump menu, for every topic it offers.
         contents = await answered_once(await sim.invoke("topics"))
