@@ -93,7 +93,7 @@ async def test_metrics_count_what_was_served(tmp_path: Path) -> None:
         await (await sim.invoke("objectives")).wait_response()
         await (await sim.invoke("objectives", {"private": True})).wait_response()
         await (await sim.autocomplete("timeline", "era", "20")).wait_response()
-        next_page = next(b["custom_id"] for b in timeline.buttons() if b["custom_id"].endswith(":n"))
+        next_page = next(b["custom_id"] for b in timeline.buttons() if b["custom_id"].startswith("nir:page:"))
         await (await sim.click(timeline, next_page)).wait_response()
         await (await sim.invoke("timeline", {"era": "no-such-moment"})).wait_response()
         edit(content / "pack.yaml", 'version: "1.0.0"', 'version: "1.1.0"')

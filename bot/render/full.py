@@ -43,7 +43,8 @@ def _elsewhere(
             where.block,
             where.paragraph,
         ):
-            lines.append(f"{viewer.commands.command('timeline')} — {clip(squash(event.when or event.title), 80)}")
+            when = clip(squash(event.when or event.title), 80)
+            lines.append(viewer.commands.command("timeline", f"era:{when}"))
     kept: list[str] = []
     for line in dict.fromkeys(lines):
         if len(kept) == ELSEWHERE_LINES or sum(len(k) + 1 for k in kept) + len(line) > limits.FIELD_VALUE:
