@@ -9,6 +9,7 @@ ends with `assert_no_rejections`.
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -470,3 +471,26 @@ async def test_related_commands_are_mentions_once_synced_and_after_a_restart(tmp
             later = await World(sim, restarted).answer("objectives")
             assert f"</role:{ids['role']}>" in later.embeds[0]["description"]
             assert sim.sync_count(None) == 2  # the two above; the restart did not sync
+
+
+async def test_the_timeline_picture_goes_through_discord_and_is_redrawn_after_a_reload(world: World) -> None:
+    from PIL import Image
+
+    from bot.render import timeline_images
+
+    def uploaded(message: SimMessage) -> bytes:
+        (attachment,) = message.attachments
+        return world.sim.attachment_data[int(attachment["id"])][1]
+
+    drawn = timeline_images.drawn
+    first = await world.answer("timeline")
+    again = await world.answer("timeline", {"private": True})
+    assert uploaded(first) == uploaded(again) and timeline_images.drawn <= drawn + 1  # once per library
+    picture = Image.open(io.BytesIO(uploaded(first)))
+    assert picture.format == "PNG" and picture.width >= 800
+    event = world.library.timeline[0]
+    changed = dataclasses.replace(event, title="A title the picture did not have")
+    world.bot.swap_library(dataclasses.replace(world.library, timeline=(changed, *world.library.timeline[1:])))
+    after = await world.answer("timeline")
+    assert uploaded(after) != uploaded(first)
+    assert "A title the picture did not have" in after.attachments[0]["description"]
