@@ -7,14 +7,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import replies
-from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
 from bot.app.lookup import library_of, other_commands
 from bot.render import Viewer, render_about, render_contents, render_help
 
 
 class Meta(commands.Cog):
-    @everywhere
     @app_commands.command(name="topics")
     async def topics(self, interaction: discord.Interaction) -> None:
         """Every command I answer, with a one-line summary of each"""
@@ -23,13 +21,11 @@ class Meta(commands.Cog):
         )
         await replies.send(interaction, contents)
 
-    @everywhere
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to ask me things, with examples"""
         await replies.send(interaction, render_help(library_of(interaction)))
 
-    @everywhere
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:
         """What I am: the source document, the content pack version, and what it covers"""

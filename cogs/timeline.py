@@ -7,15 +7,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import replies
-from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
 from bot.app.lookup import complete_events, library_of
-from bot.app.tree import UnknownValue
+from bot.app.tree import UnknownValue, suggestions
 from bot.render import Viewer, find_event, render_timeline
 
 
 class Timeline(commands.Cog):
-    @everywhere
     @app_commands.command(name="timeline")
     @app_commands.describe(
         era="Open the timeline at this moment (start typing to see them)", private="Only you see the answer"
@@ -33,6 +31,7 @@ class Timeline(commands.Cog):
         )
 
     @timeline.autocomplete("era")
+    @suggestions
     async def era_suggestions(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return complete_events(interaction, current)
 

@@ -8,18 +8,25 @@ simulator's own tests provoke those refusals on purpose and are exempt, as is a 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from bot.content import Library, load_library
-from bot.search import SearchIndex
+from bot.search import SearchIndex, index_of
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.simulator import DiscordSimulator
 
 SIMULATOR_TESTS = Path(__file__).parent / "simulator"
+
+# Property tests: a quick look for `make test`, a thorough one in CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci).
+settings.register_profile("default", max_examples=60)
+settings.register_profile("ci", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,7 +41,7 @@ def library() -> Library:
 
 @pytest.fixture(scope="session")
 def index(library: Library) -> SearchIndex:
-    return SearchIndex(library)
+    return index_of(library)
 
 
 @pytest.fixture(autouse=True)

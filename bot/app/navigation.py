@@ -5,15 +5,16 @@ registered once in `setup_hook` and nothing is kept per message. A click by the 
 click by anyone else on a public message answers them with their own private page.
 
 discord.py leaves some clicks unanswered, so every callback catches its own errors (DynamicItem errors never
-reach a View's `on_error`; discord.py only logs them) and `answer_unclaimed` answers a component that no
-DynamicItem or view will take.
+reach a View's `on_error`; discord.py only logs them) and `answer_unclaimed` answers a component that none of
+the bot's items will take, recognised from their own templates.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Final, Self
+from collections.abc import Iterable
+from typing import Any, ClassVar, Final, Self
 
 import discord
 
@@ -21,7 +22,7 @@ from ..ops.instrumentation import metrics_of
 from ..render import Reply, Viewer, render_jump, render_key, render_notice
 from ..render import ids as custom_ids
 from . import replies
-from .lookup import library_of, other_commands
+from .lookup import bot_of, library_of, other_commands
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,26 @@ FAILED: Final = "Something went wrong on my side. It has been logged; please try
 POSITION: Final = "That is just the page number; use the arrows beside it."
 
 
-class _Navigation:
-    """What every navigation item does with a click: answer, whatever happens, within Discord's 3 s."""
+class Navigation:
+    """What every navigation item does with a click: answer, whatever happens, within Discord's 3 s.
+
+    A subclass is declared with its `template` (as every `DynamicItem` is); the compiled pattern is kept here
+    too, so the bot can tell a click that one of its items will take from one that none will.
+    """
 
     invoker: int
     private: bool
+    pattern: ClassVar[re.Pattern[str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        template = kwargs.get("template")
+        if template is not None:
+            cls.pattern = re.compile(template)
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def claims(cls, custom_id: str) -> bool:
+        return cls.pattern.fullmatch(custom_id) is not None
 
     async def answer(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError
@@ -70,7 +86,7 @@ class _Navigation:
 
 
 class PageButton(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=custom_ids.PAGE_TEMPLATE,
 ):
@@ -94,7 +110,7 @@ class PageButton(
 
 
 class PositionLabel(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=custom_ids.POSITION_TEMPLATE,
 ):
@@ -115,7 +131,7 @@ class PositionLabel(
 
 
 class JumpSelect(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=custom_ids.JUMP_TEMPLATE,
 ):
@@ -132,8 +148,7 @@ class JumpSelect(
         return cls(item, int(match["user"]), match["private"] == "1")
 
     async def answer(self, interaction: discord.Interaction) -> None:
-        data: Any = interaction.data or {}
-        values = data.get("values") or []
+        values = self.item.values
         if not values:
             await replies.send(interaction, render_notice(STALE))
             return
@@ -166,39 +181,21 @@ def _message_has(message: discord.Message | None, custom_id: str) -> bool:
     return False
 
 
-def is_claimed(interaction: discord.Interaction) -> bool:
-    """Whether discord.py will hand this component or modal interaction to a DynamicItem, a view or a modal.
-
-    It mirrors `ViewStore.dispatch_view`: a DynamicItem takes a custom_id its template matches, provided the
-    message carries that component; a stored view takes its own (type, custom_id) on its message or globally.
-    The store is private to discord.py, so when it cannot be read the interaction counts as claimed: never
-    answering twice matters more than answering a click that should not exist.
-    """
-    store: Any = getattr(getattr(interaction.client, "_connection", None), "_view_store", None)
-    if store is None:
-        return True
-    data: Any = interaction.data or {}
-    custom_id = str(data.get("custom_id", ""))
-    try:
-        if interaction.type is discord.InteractionType.modal_submit:
-            return custom_id in store._modals
-        if _message_has(interaction.message, custom_id) and any(
-            pattern.fullmatch(custom_id) for pattern in store._dynamic_items
-        ):
-            return True
-        key = (data.get("component_type"), custom_id)
-        message_id = interaction.message.id if interaction.message is not None else None
-        return key in store._views.get(message_id, {}) or key in store._views.get(None, {})
-    except (AttributeError, TypeError):
-        log.warning("cannot read discord.py's view store; leaving interaction %s to it", interaction.id)
-        return True
+def is_claimed(interaction: discord.Interaction[Any], items: Iterable[type[Navigation]]) -> bool:
+    """Whether one of the bot's `items` will take this click: its template matches the custom_id and the message
+    carries that component (discord.py drops a click whose component is not on the message). The bot keeps no
+    stored views and no modals, so nothing else can take it."""
+    if interaction.type is not discord.InteractionType.component:
+        return False
+    custom_id = _custom_id(interaction)
+    return _message_has(interaction.message, custom_id) and any(item.claims(custom_id) for item in items)
 
 
 async def answer_unclaimed(interaction: discord.Interaction) -> None:
     """`on_interaction` listener: answer a click that nothing else will (a component from an older version)."""
     if interaction.type not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
         return
-    if is_claimed(interaction):
+    if is_claimed(interaction, bot_of(interaction).navigation_items):
         return
     _received(interaction)
     log.info("unclaimed component %r from %s", _custom_id(interaction), interaction.user.id)

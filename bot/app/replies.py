@@ -1,9 +1,9 @@
 """The one way the bot answers an interaction: first response or follow-up, whichever is still possible.
 
 A rendered `Reply` becomes discord.py objects here. Its components go out in a `MessageView` that discord.py
-never stores: clicks are dispatched by custom_id to the DynamicItems registered at start-up, so no view is
-kept per message (and none can time out and take the DynamicItems with it, which discord.py does when a
-stored view holding DynamicItems is removed).
+never stores: clicks are dispatched by custom_id to the DynamicItems registered at start-up, so nothing is
+kept per message. Mentions are off for every send by the bot's `allowed_mentions` (see `bot.app.client`),
+which discord.py applies to responses, followups and edits alike.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ class MessageView(discord.ui.View):
                 self.add_item(_item(item, number))
 
     def is_finished(self) -> bool:
-        # discord.py stores only unfinished views; this one must never be stored (see the module docstring).
+        # discord.py keeps every unfinished view it sends in its view store, and one without a timeout for the
+        # life of the process: one per message sent would grow without bound. Finished, it is only serialised.
         return True
 
 
@@ -59,7 +60,6 @@ def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "content": answer.content,
         "embeds": [discord.Embed.from_dict(e.to_dict()) for e in answer.embeds],
-        "allowed_mentions": discord.AllowedMentions.none(),
     }
     if answer.rows:
         kwargs["view"] = MessageView(answer.rows)
@@ -86,8 +86,7 @@ async def edit(interaction: discord.Interaction, answer: Reply) -> None:
 
 
 async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **payload: Any) -> None:
-    """Send `payload` (embeds, view, content) as the answer to `interaction`, never pinging anyone."""
-    payload.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    """Send `payload` (embeds, view, content) as the answer to `interaction`."""
     try:
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=ephemeral, **payload)

@@ -549,6 +549,7 @@ def _assemble(
                 related=t.related,
                 aliases=t.aliases,
                 children=tuple(children_of.get(t.id, ())),
+                origin=(t.doc.name, t.doc.line(("command",))),
             )
         )
 

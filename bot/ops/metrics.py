@@ -45,7 +45,6 @@ KINDS: Final = {
 ERROR_KINDS: Final = (
     "cooldown",
     "unknown_command",
-    "stale_command",
     "unknown_value",
     "bad_value",
     "refused",

@@ -13,22 +13,6 @@ from ..content import ContentError, Library, Problem, load_library
 
 log = logging.getLogger(__name__)
 
-CommandSignature = tuple[tuple[str, str | None, str | None, str | None, tuple[tuple[str, str], ...]], ...]
-
-
-def command_signature(library: Library) -> CommandSignature:
-    """Everything about a pack that shapes the slash commands Discord knows; a change here needs a sync."""
-    return tuple(
-        (
-            t.command or "",
-            t.description,
-            t.option.name if t.option else None,
-            t.option.description if t.option else None,
-            tuple((c.id, c.choice or "") for c in library.children(t)),
-        )
-        for t in library.commands
-    )
-
 
 @dataclass(frozen=True, slots=True)
 class ReloadResult:
@@ -49,23 +33,20 @@ class ReloadResult:
 class ContentReloader:
     """Serialises reloads so two at once can never interleave, and reports what happened.
 
-    `swap` installs a new library (and whatever is derived from it); `on_commands_changed` re-registers the
-    commands and runs the hash-guarded sync when the pack's command set differs from the one serving;
-    `on_result` hears about every reload, whoever asked for it (the watcher, /reload, the playground).
+    `apply` makes a new library the one served, with everything derived from it (search index, commands),
+    all or nothing: it raises `ContentError` (or any error, when Discord refuses a sync) and leaves the old
+    library serving, or returns whether the slash commands changed. `on_result` hears about every reload,
+    whoever asked for it (the watcher, /reload, the playground).
     """
 
     def __init__(
         self,
         content_dir: Path,
-        current: Callable[[], Library],
-        swap: Callable[[Library], None],
-        on_commands_changed: Callable[[], Awaitable[None]] | None = None,
+        apply: Callable[[Library], Awaitable[bool]],
         on_result: Callable[[ReloadResult], None] | None = None,
     ) -> None:
         self.content_dir = content_dir
-        self._current = current
-        self._swap = swap
-        self._on_commands_changed = on_commands_changed
+        self._apply = apply
         self._on_result = on_result
         self._lock = asyncio.Lock()
         self.last: ReloadResult | None = None
@@ -75,30 +56,29 @@ class ContentReloader:
         return self._lock.locked()
 
     async def reload(self) -> ReloadResult:
-        result = await self._reload()
+        async with self._lock:
+            started = time.perf_counter()
+            try:
+                result = await self._reload(started)
+            except ContentError as exc:
+                result = ReloadResult(False, None, exc.problems, seconds=time.perf_counter() - started)
+                log.warning("%s:\n%s", result.summary(), exc)
+            except Exception as exc:
+                problem = Problem("discord", None, "", f"could not apply the new pack: {exc}")
+                result = ReloadResult(False, None, (problem,), seconds=time.perf_counter() - started)
+                log.exception("%s", result.summary())
+            self.last = result
         if self._on_result is not None:
             self._on_result(result)
         return result
 
-    async def _reload(self) -> ReloadResult:
-        async with self._lock:
-            started = time.perf_counter()
-            try:
-                # Parsing is CPU work on files: keep it off the event loop so heartbeats and answers go on.
-                library = await asyncio.to_thread(load_library, self.content_dir)
-            except ContentError as exc:
-                result = ReloadResult(False, None, exc.problems, seconds=time.perf_counter() - started)
-                log.warning("%s:\n%s", result.summary(), exc)
-                self.last = result
-                return result
-            changed = command_signature(library) != command_signature(self._current())
-            self._swap(library)
-            if changed and self._on_commands_changed is not None:
-                await self._on_commands_changed()
-            result = ReloadResult(True, library.pack.version, (), changed, time.perf_counter() - started)
-            log.info("%s", result.summary())
-            self.last = result
-            return result
+    async def _reload(self, started: float) -> ReloadResult:
+        # Parsing is CPU work on files: keep it off the event loop so heartbeats and answers go on.
+        library = await asyncio.to_thread(load_library, self.content_dir)
+        changed = await self._apply(library)
+        result = ReloadResult(True, library.pack.version, (), changed, time.perf_counter() - started)
+        log.info("%s", result.summary())
+        return result
 
 
 def _is_content_file(path: str) -> bool:
