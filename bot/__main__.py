@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .content import ContentError, load_library
+from .content import ContentError, Library, load_library
 from .content.report import report
 from .ops.logs import configure_logging
 from .settings import Settings, SettingsError
@@ -44,8 +44,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ContentError as exc:
         _out(f"{content_dir}: {exc}", err=True)
         return 1
+    try:
+        # The whole command set as the bot would register it: what Discord would refuse fails here, not at start.
+        commands = asyncio.run(_check_commands(content_dir, library))
+    except ContentError as exc:
+        _out(f"{content_dir}: {exc}", err=True)
+        return 1
     result = report(library)
-    _out(f"{library.pack.title} {library.pack.version} ({content_dir})")
+    _out(f"{library.pack.title} {library.pack.version} ({content_dir}): {commands} slash commands in all")
     for line in result.lines():
         _out(f"  {line}")
     if not result.complete:
@@ -53,6 +59,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     _out("ok")
     return 0
+
+
+async def _check_commands(content_dir: Path, library: Library) -> int:
+    from .app.client import check_commands
+
+    return await check_commands(Settings(content_dir=content_dir), library)
 
 
 async def _serve(settings: Settings) -> None:
@@ -116,18 +128,19 @@ async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> i
     from .app.sync import SyncState, sync_commands
 
     assert settings.discord_token is not None
-    # A one-off beside the running service, which may hold the health port and watch the pack already.
-    settings = dataclasses.replace(settings, health_port=None, watch_content=False)
+    target = None if everywhere else discord.Object(guild_id or settings.dev_guild_id or 0)
+    # A one-off beside the running service, which may hold the health port and watch the pack already; and
+    # without the dev guild, whose start-up sync would otherwise send that guild's commands a second time.
+    settings = dataclasses.replace(settings, health_port=None, watch_content=False, dev_guild_id=None)
     bot = create_bot(settings)
     # start() points discord.py at DISCORD_API_BASE; a sync only logs in, so it must do the same itself.
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     async with bot:
         # login() runs setup_hook, which loads every extension, so the tree is complete before syncing.
         await bot.login(settings.discord_token.get())
-        guild = None if everywhere else discord.Object(guild_id or settings.dev_guild_id or 0)
-        if guild is not None:
-            bot.tree.copy_global_to(guild=guild)
-        await sync_commands(bot.tree, SyncState(settings.data_dir), guild, force=True)
+        if target is not None:
+            bot.tree.copy_global_to(guild=target)
+        await sync_commands(bot.tree, SyncState(settings.data_dir), target, force=True)
     return 0
 
 

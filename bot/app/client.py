@@ -8,6 +8,7 @@ all in this process; with them set, this process runs its share and others run t
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 import logging
 import pkgutil
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from ..content import Library, load_library
+from ..content import ContentError, Library, load_library
 from ..ops.instrumentation import PackInfo, ShardStatus, finite
 from ..ops.reload import ContentReloader, ReloadResult, watch_content
 from ..search import SearchIndex, index_of
@@ -214,7 +215,13 @@ class ReferenceBot(commands.AutoShardedBot):
         # Answers a click that no DynamicItem takes; discord.py would drop it silently.
         self.add_listener(navigation.answer_unclaimed, "on_interaction")
         for name in self._extensions:
-            await self.load_extension(name)
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionFailed as failed:
+                # A pack whose commands Discord would refuse is the editor's problem, said as such.
+                if isinstance(failed.original, ContentError):
+                    raise failed.original from None
+                raise
         log.info("loaded %d extensions, %d slash commands", len(self._extensions), len(self.tree.get_commands()))
 
     async def setup_hook(self) -> None:
@@ -255,6 +262,15 @@ class ReferenceBot(commands.AutoShardedBot):
         # Applied here, once per start, so a REST proxy or the local simulator is used for every request.
         use_endpoints(self.settings.discord_api_base, self.settings.discord_gateway_url)
         await super().start(token, reconnect=reconnect)
+
+
+async def check_commands(settings: Settings, library: Library) -> int:
+    """Build the command set `library` gives, as the bot would register it, without connecting; return how many
+    slash commands it has. Raises `ContentError` naming what Discord would refuse."""
+    bot = ReferenceBot(dataclasses.replace(settings, health_port=None), library)
+    async with bot:
+        await bot.load_extensions()
+        return len(bot.tree.get_commands())
 
 
 def create_bot(settings: Settings | None = None, **options: object) -> ReferenceBot:
