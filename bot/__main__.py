@@ -17,7 +17,7 @@ from pathlib import Path
 from .content import ContentError, Library, load_library
 from .content.report import report
 from .ops.logs import configure_logging
-from .settings import Settings, SettingsError
+from .settings import Settings, SettingsError, tcp_port
 
 log = logging.getLogger("bot")
 
@@ -128,6 +128,7 @@ async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> i
     from .app.sync import SyncState, sync_commands
 
     assert settings.discord_token is not None
+    token = settings.discord_token.get()
     target = None if everywhere else discord.Object(guild_id or settings.dev_guild_id or 0)
     # A one-off beside the running service, which may hold the health port and watch the pack already; and
     # without the dev guild, whose start-up sync would otherwise send that guild's commands a second time.
@@ -137,7 +138,7 @@ async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> i
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     async with bot:
         # login() runs setup_hook, which loads every extension, so the tree is complete before syncing.
-        await bot.login(settings.discord_token.get())
+        await bot.login(token)
         if target is not None:
             bot.tree.copy_global_to(guild=target)
         await sync_commands(bot.tree, SyncState(settings.data_dir), target, force=True)
@@ -178,10 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _port(raw: str) -> int:
-    value = int(raw)
-    if not 0 < value < 65536:
-        raise argparse.ArgumentTypeError("a TCP port from 1 to 65535")
-    return value
+    try:
+        return tcp_port(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a TCP port from 1 to 65535") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

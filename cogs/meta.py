@@ -14,7 +14,7 @@ from bot.render import Viewer, render_about, render_contents, render_help
 
 class Meta(commands.Cog):
     @app_commands.command(name="topics")
-    async def topics(self, interaction: discord.Interaction) -> None:
+    async def topics(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         """Every command I answer, with a one-line summary of each"""
         contents = render_contents(
             library_of(interaction), viewer=Viewer(interaction.user.id), others=other_commands(interaction)
@@ -22,12 +22,12 @@ class Meta(commands.Cog):
         await replies.send(interaction, contents)
 
     @app_commands.command(name="help")
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         """How to ask me things, with examples"""
         await replies.send(interaction, render_help(library_of(interaction)))
 
     @app_commands.command(name="about")
-    async def about(self, interaction: discord.Interaction) -> None:
+    async def about(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         """What I am: the source document, the content pack version, and what it covers"""
         await replies.send(interaction, render_about(library_of(interaction)))
 

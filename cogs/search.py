@@ -56,11 +56,12 @@ class SearchAgainButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, match["query"], int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
         await self.show(interaction, search_answer(search_of(interaction), self.query, viewer), editing)
 
@@ -73,7 +74,7 @@ class Search(commands.Cog):
     )
     async def search(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ReferenceBot],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
         private: bool = False,
     ) -> None:
@@ -83,7 +84,7 @@ class Search(commands.Cog):
     @search.autocomplete("query")
     @suggestions
     async def query_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[ReferenceBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return complete_search(interaction, current)
 

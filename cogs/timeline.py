@@ -18,7 +18,9 @@ class Timeline(commands.Cog):
     @app_commands.describe(
         era="Open the timeline at this moment (start typing to see them)", private="Only you see the answer"
     )
-    async def timeline(self, interaction: discord.Interaction, era: str | None = None, private: bool = False) -> None:
+    async def timeline(
+        self, interaction: discord.Interaction[ReferenceBot], era: str | None = None, private: bool = False
+    ) -> None:
         """What happened when: the moments the document names, in its order and its own words"""
         library = library_of(interaction)
         focus = None
@@ -32,7 +34,9 @@ class Timeline(commands.Cog):
 
     @timeline.autocomplete("era")
     @suggestions
-    async def era_suggestions(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def era_suggestions(
+        self, interaction: discord.Interaction[ReferenceBot], current: str
+    ) -> list[app_commands.Choice[str]]:
         return complete_events(interaction, current)
 
 

@@ -10,7 +10,8 @@ the command shows the topic itself.
 from __future__ import annotations
 
 import logging
-from typing import Final
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
 
 import discord
 from discord import app_commands
@@ -30,7 +31,9 @@ log = logging.getLogger(__name__)
 PRIVATE_HELP: Final = "Only you see the answer"
 
 
-async def answer_topic(interaction: discord.Interaction, topic_id: str, part: str | None, private: bool) -> None:
+async def answer_topic(
+    interaction: discord.Interaction[ReferenceBot], topic_id: str, part: str | None, private: bool
+) -> None:
     """Look the topic (or its chosen part) up in the library as it is now, and send its first page."""
     library = library_of(interaction)
     # The command is rebuilt with every library (bot.app.commandset), so its topic is always there.
@@ -43,14 +46,16 @@ async def answer_topic(interaction: discord.Interaction, topic_id: str, part: st
     await replies.send(interaction, render_topic(library, topic, viewer=Viewer(interaction.user.id, private)))
 
 
-def build_command(topic: Topic, parts: list[Topic]) -> app_commands.Command:  # type: ignore[type-arg]
+def build_command(topic: Topic, parts: list[Topic]) -> app_commands.Command[Any, ..., None]:
     """The slash command for `topic`; `parts` are its children, offered as the choices of its option."""
     topic_id = topic.id
     assert topic.command is not None
     description = clip(topic.description or topic.summary, limits.COMMAND_DESCRIPTION) or topic.short
     if topic.option is not None and parts:
 
-        async def with_part(interaction: discord.Interaction, part: str | None = None, private: bool = False) -> None:
+        async def with_part(
+            interaction: discord.Interaction[ReferenceBot], part: str | None = None, private: bool = False
+        ) -> None:
             await answer_topic(interaction, topic_id, part, private)
 
         # The option's name and text come from the pack, so the decorators are applied per topic.
@@ -62,15 +67,15 @@ def build_command(topic: Topic, parts: list[Topic]) -> app_commands.Command:  # 
                 for c in parts[: limits.OPTION_CHOICES]
             ]
         )(with_part)
-        callback = with_part
+        callback: Callable[..., Coroutine[Any, Any, None]] = with_part
     else:
 
-        async def plain(interaction: discord.Interaction, private: bool = False) -> None:
+        async def plain(interaction: discord.Interaction[ReferenceBot], private: bool = False) -> None:
             await answer_topic(interaction, topic_id, None, private)
 
         app_commands.describe(private=PRIVATE_HELP)(plain)
         callback = plain
-    command = app_commands.Command(
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=topic.command,
         description=description,
         callback=callback,

@@ -61,6 +61,8 @@ class ReferenceBot(commands.AutoShardedBot):
         # GUILD_CREATE is all the bot needs of the gateway; no privileged intent, no message content.
         intents.guilds = True
         self.metrics: BotMetrics | None = None
+        if settings.shard_ids is not None:
+            options["shard_ids"] = list(settings.shard_ids)
         if settings.health_port is not None:
             # Only when they can be read: tracing every HTTP request has a cost (see bot/ops/instrumentation.py).
             from ..ops.metrics import BotMetrics
@@ -78,7 +80,6 @@ class ReferenceBot(commands.AutoShardedBot):
             allowed_installs=discord.app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=discord.app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
             shard_count=settings.shard_count,
-            shard_ids=list(settings.shard_ids) if settings.shard_ids is not None else None,
             **options,
         )
         self.settings = settings
@@ -165,10 +166,12 @@ class ReferenceBot(commands.AutoShardedBot):
 
     def shard_statuses(self) -> list[ShardStatus]:
         """Every shard this process is meant to run, connected or not (an unlaunched one is not)."""
+        # discord.py annotates shard_count as an int, but it is None until Discord has been asked.
+        count: int | None = self.shard_count
         if self.shard_ids is not None:
             expected: Sequence[int] = self.shard_ids
-        elif self.shard_count is not None:
-            expected = range(self.shard_count)
+        elif count is not None:
+            expected = range(count)
         else:
             # discord.py has not asked Discord for the shard count yet: nothing is running.
             return []
@@ -273,7 +276,7 @@ async def check_commands(settings: Settings, library: Library) -> int:
         return len(bot.tree.get_commands())
 
 
-def create_bot(settings: Settings | None = None, **options: object) -> ReferenceBot:
+def create_bot(settings: Settings | None = None, **options: Any) -> ReferenceBot:
     """Build a configured, unstarted bot: the one public way to make one.
 
     Settings are read from the environment (and `.env`) when not given. The content pack is loaded and validated

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from typing import Any, ClassVar, Final, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 
 import discord
 
@@ -23,6 +23,9 @@ from ..render import Reply, Viewer, render_jump, render_key, render_notice
 from ..render import ids as custom_ids
 from . import replies
 from .lookup import bot_of, library_of, other_commands
+
+if TYPE_CHECKING:
+    from .client import ReferenceBot
 
 log = logging.getLogger(__name__)
 
@@ -53,30 +56,30 @@ class Navigation:
     def claims(cls, custom_id: str) -> bool:
         return cls.pattern.fullmatch(custom_id) is not None
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         raise NotImplementedError
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         _received(interaction)
         try:
             await self.answer(interaction)
         except Exception as error:
             await self.on_error(interaction, error)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction[ReferenceBot], error: Exception) -> None:
         log.error("component %s failed", _custom_id(interaction), exc_info=error)
         metrics = metrics_of(interaction.client)
         if metrics is not None:
             metrics.error("component")
         await replies.reply_error(interaction, FAILED)
 
-    def viewer_for(self, interaction: discord.Interaction) -> tuple[Viewer, bool]:
+    def viewer_for(self, interaction: discord.Interaction[ReferenceBot]) -> tuple[Viewer, bool]:
         """Who the next page is for, and whether it replaces the message (only the invoker's click does)."""
         if interaction.user.id == self.invoker:
             return Viewer(self.invoker, self.private), True
         return Viewer(interaction.user.id, True), False
 
-    async def show(self, interaction: discord.Interaction, answer: Reply | None, editing: bool) -> None:
+    async def show(self, interaction: discord.Interaction[ReferenceBot], answer: Reply | None, editing: bool) -> None:
         if answer is None:
             await replies.send(interaction, render_notice(STALE))
         elif editing:
@@ -98,11 +101,12 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, match["key"], int(match["page"]), int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
         library = library_of(interaction)
         answer = render_key(library, self.key, self.page, viewer, others=other_commands(interaction))
@@ -122,11 +126,12 @@ class PositionLabel(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         await replies.send(interaction, render_notice(POSITION))
 
 
@@ -143,11 +148,12 @@ class JumpSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Select)
         return cls(item, int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         values = self.item.values
         if not values:
             await replies.send(interaction, render_notice(STALE))
@@ -159,14 +165,14 @@ class JumpSelect(
 DYNAMIC_ITEMS: Final = (PageButton, PositionLabel, JumpSelect)
 
 
-def _received(interaction: discord.Interaction) -> None:
+def _received(interaction: discord.Interaction[ReferenceBot]) -> None:
     # A click reaches our code here (or in answer_unclaimed): where its latency starts.
     metrics = metrics_of(interaction.client)
     if metrics is not None:
         metrics.received(interaction)
 
 
-def _custom_id(interaction: discord.Interaction) -> str:
+def _custom_id(interaction: discord.Interaction[ReferenceBot]) -> str:
     data: Any = interaction.data or {}
     return str(data.get("custom_id", ""))
 
@@ -191,7 +197,7 @@ def is_claimed(interaction: discord.Interaction[Any], items: Iterable[type[Navig
     return _message_has(interaction.message, custom_id) and any(item.claims(custom_id) for item in items)
 
 
-async def answer_unclaimed(interaction: discord.Interaction) -> None:
+async def answer_unclaimed(interaction: discord.Interaction[ReferenceBot]) -> None:
     """`on_interaction` listener: answer a click that nothing else will (a component from an older version)."""
     if interaction.type not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
         return

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from ..render import Reply
 from ..render.model import ActionRow, Button, ButtonStyle, Select
+
+if TYPE_CHECKING:
+    from .client import ReferenceBot
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +71,12 @@ def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
     return kwargs
 
 
-async def send(interaction: discord.Interaction, answer: Reply) -> None:
+async def send(interaction: discord.Interaction[ReferenceBot], answer: Reply) -> None:
     """Answer `interaction` with a new message (ephemeral when the reply says so)."""
     await reply(interaction, ephemeral=answer.ephemeral, **message_kwargs(answer))
 
 
-async def edit(interaction: discord.Interaction, answer: Reply) -> None:
+async def edit(interaction: discord.Interaction[ReferenceBot], answer: Reply) -> None:
     """Answer a click by replacing the message it was on with `answer`."""
     kwargs = message_kwargs(answer, editing=True)
     try:
@@ -85,7 +88,7 @@ async def edit(interaction: discord.Interaction, answer: Reply) -> None:
         log.warning("interaction %s expired before its message could be edited", interaction.id)
 
 
-async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **payload: Any) -> None:
+async def reply(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bool = False, **payload: Any) -> None:
     """Send `payload` (embeds, view, content) as the answer to `interaction`."""
     try:
         if interaction.response.is_done():
@@ -97,7 +100,7 @@ async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **
         log.warning("interaction %s expired before it could be answered", interaction.id)
 
 
-async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+async def defer(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bool = False) -> None:
     """Acknowledge now ("thinking…") and answer later with `send`, for work that may outlast Discord's 3 s."""
     if interaction.response.is_done():
         return
@@ -107,7 +110,7 @@ async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) ->
         log.warning("interaction %s expired before it could be acknowledged", interaction.id)
 
 
-async def reply_error(interaction: discord.Interaction, message: str) -> None:
+async def reply_error(interaction: discord.Interaction[ReferenceBot], message: str) -> None:
     """A short private answer; the caller logs the details."""
     try:
         await reply(interaction, ephemeral=True, content=message)
@@ -115,7 +118,7 @@ async def reply_error(interaction: discord.Interaction, message: str) -> None:
         log.exception("could not send an error reply to interaction %s", interaction.id)
 
 
-async def suggest(interaction: discord.Interaction, choices: Sequence[app_commands.Choice[str]]) -> None:
+async def suggest(interaction: discord.Interaction[ReferenceBot], choices: Sequence[app_commands.Choice[str]]) -> None:
     """Answer an autocomplete interaction; it expires fast, so a late answer is only logged."""
     if interaction.response.is_done():
         return

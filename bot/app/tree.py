@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -157,7 +157,7 @@ def suggestions(func: Suggester) -> Suggester:
             log.exception("autocomplete %s failed", func.__qualname__)
             return []
 
-    return wrapper  # type: ignore[return-value]
+    return cast(Suggester, wrapper)
 
 
 class ReferenceTree(app_commands.CommandTree["ReferenceBot"]):
