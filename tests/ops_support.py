@@ -14,8 +14,9 @@ from typing import Any
 
 from bot.client import ReferenceBot, create_bot
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
-from bot.simulator import DiscordSimulator, run_client
+from bot.simulator import DiscordSimulator
 from bot.sync import SyncState, sync_commands
+from tests.rig import run_client
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,7 +23,8 @@ from bot.render import Button, key_of
 from bot.render.model import ActionRow
 from bot.replies import MessageView
 from bot.settings import Settings
-from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage
+from tests.rig import run_client
 from tests.test_render import violations
 
 EPHEMERAL = 1 << 6

@@ -22,9 +22,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.content import load_library
 from bot.health import HealthServer, is_loopback
 from bot.settings import JsonFormatter, Settings, SettingsError
-from bot.simulator import DiscordSimulator, run_client
+from bot.simulator import DiscordSimulator
 from bot.sync import SyncState, sync_commands
 from tests.ops_support import GatedBot, copy_content, edit
+from tests.rig import run_client
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

@@ -1,10 +1,11 @@
 """A local, protocol-faithful Discord for tests, a playground and benchmarks.
 
 The simulator serves Discord's REST API v10 and gateway v10 from one aiohttp server on 127.0.0.1 (port 0 picks
-a free port). discord.py talks to it unmodified once :func:`bot.endpoints.use_endpoints` points it there, which
-:func:`run_client` does for you::
+a free port). discord.py talks to it unmodified once its REST base and gateway URL point there (``sim.api_base``,
+``sim.gateway_url``); the tests' ``tests.rig.run_client`` does that, logs in and waits for READY::
 
-    from bot.simulator import DiscordSimulator, run_client
+    from bot.simulator import DiscordSimulator
+    from tests.rig import run_client
 
     async with DiscordSimulator(first_response_deadline=3.0) as sim:
         async with run_client(bot, sim) as bot:          # login, connect, wait for on_ready
@@ -46,7 +47,6 @@ from __future__ import annotations
 
 from bot.simulator.errors import DiscordHTTPError, FormErrors, SimulatorUsageError
 from bot.simulator.faults import Faults, HttpFault
-from bot.simulator.rig import ClientFailed, run_client
 from bot.simulator.server import DiscordSimulator
 from bot.simulator.state import (
     CONTEXT_BOT_DM,
@@ -70,7 +70,6 @@ __all__ = [
     "CONTEXT_GUILD",
     "CONTEXT_PRIVATE_CHANNEL",
     "CallbackAttempt",
-    "ClientFailed",
     "DiscordHTTPError",
     "DiscordSimulator",
     "Faults",
@@ -87,5 +86,4 @@ __all__ = [
     "SyncRecord",
     "UnexpectedRoute",
     "WebhookCall",
-    "run_client",
 ]

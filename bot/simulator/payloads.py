@@ -13,7 +13,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot import limits
+from bot.simulator import limits
 from bot.simulator.clock import iso8601
 from bot.simulator.state import (
     CHANNEL_DM,

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot import limits
-from bot.simulator import payloads
+from bot.simulator import limits, payloads
 from bot.simulator.errors import (
     MAX_APPLICATION_COMMANDS,
     MISSING_ACCESS,

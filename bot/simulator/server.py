@@ -13,8 +13,7 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
-from bot import limits
-from bot.simulator import payloads
+from bot.simulator import limits, payloads
 from bot.simulator.clock import Notifier, SimClock
 from bot.simulator.errors import SimulatorUsageError
 from bot.simulator.faults import Faults
@@ -95,7 +94,7 @@ class DiscordSimulator:
     """A local, protocol-faithful Discord: REST v10 and gateway v10 on ``127.0.0.1``.
 
     Use as ``async with DiscordSimulator() as sim:``; point discord.py at ``sim.api_base``/``sim.gateway_url``
-    (see :func:`bot.endpoints.use_endpoints` and :func:`bot.simulator.rig.run_client`).
+    (the bot does it with ``bot.endpoints.use_endpoints``; the tests with ``tests.rig.run_client``).
 
     Parameters
     ----------

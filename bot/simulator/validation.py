@@ -2,7 +2,7 @@
 
 Each ``validate_*`` function appends to a :class:`FormErrors` at the given path, so the caller can answer
 ``400 {"code": 50035, "message": "Invalid Form Body", "errors": {...}}`` with every problem at once, as
-Discord does. The limits come from :mod:`bot.limits`. Error code strings follow Discord's where known
+Discord does. The limits come from :mod:`bot.simulator.limits`. Error code strings follow Discord's where known
 (``BASE_TYPE_MAX_LENGTH``, ``BASE_TYPE_REQUIRED``, ...); the rarer component/command ones are close guesses.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot import limits
+from bot.simulator import limits
 from bot.simulator.errors import FormErrors, PathPart
 
 Path = tuple[PathPart, ...]

@@ -9,7 +9,8 @@ import discord
 import pytest
 
 from bot.endpoints import DISCORD_API_BASE, current_endpoints
-from bot.simulator import CONTEXT_PRIVATE_CHANNEL, ClientFailed, DiscordSimulator, run_client
+from bot.simulator import CONTEXT_PRIVATE_CHANNEL, DiscordSimulator
+from tests.rig import ClientFailed, run_client
 
 
 async def test_connect_ready_guild_create(sim: DiscordSimulator, bot: Any) -> None:
