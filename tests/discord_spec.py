@@ -6,7 +6,8 @@ it: what it takes from the spec is written in its own code; these helpers check 
 
 ``$ref``s are resolved with a :mod:`referencing` registry that holds the whole document under one URI, so a
 schema is validated exactly as the spec writes it, with ``format`` checked for ``date-time``, ``uri`` and the
-integer widths the spec uses.
+integer widths the spec uses. Where the spec contradicts Discord's docs, a short list of errata (``ERRATA``, each
+with its reason) corrects it before use.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import functools
 import json
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,11 +65,11 @@ FORMATS.checks("int64")(_bits(64))
 
 
 # Where the spec contradicts Discord's documentation, the documentation wins (the spec calls itself a preview).
-# Each erratum: where in the document, what it says instead, and why.
-ERRATA: tuple[tuple[tuple[str, ...], dict[str, Any], str], ...] = (
+# Each erratum: where in the document, how it is corrected (from what the spec says), and why.
+ERRATA: tuple[tuple[tuple[str, ...], Callable[[Any], Any], str], ...] = (
     (
         ("components", "schemas", "InnerErrors", "properties", "_errors", "items"),
-        {
+        lambda _: {
             "type": "object",
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
             "required": ["code", "message"],
@@ -76,16 +77,21 @@ ERRATA: tuple[tuple[tuple[str, ...], dict[str, Any], str], ...] = (
         "Discord's docs (Error Messages) show a field error as {'code': 'BASE_TYPE_REQUIRED', 'message': ...}: "
         "its code is a string; the spec reuses the top-level Error object there, whose code is an integer",
     ),
+    (
+        ("components", "schemas", "ChannelTypes", "oneOf"),
+        lambda kinds: [*kinds, {"title": "GUILD_MEDIA", "const": 16}],
+        "Discord's docs (Channel Types) list 16, GUILD_MEDIA, which the spec's ChannelTypes lacks",
+    ),
 )
 
 
 def _apply_errata(document: dict[str, Any]) -> None:
-    for where, replacement, _why in ERRATA:
+    for where, correct, _why in ERRATA:
         node = document
         for part in where[:-1]:
             node = node[part]
         assert where[-1] in node, f"erratum for {'/'.join(where)}: the spec changed, look again"
-        node[where[-1]] = replacement
+        node[where[-1]] = correct(node[where[-1]])
 
 
 def _pointer(*parts: str) -> str:

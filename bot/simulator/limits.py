@@ -15,6 +15,7 @@ EMBEDS_PER_MESSAGE: Final = 10
 EMBED_TOTAL: Final = 6000  # title + description + field names and values + footer text + author name
 FILES_PER_MESSAGE: Final = 10
 ATTACHMENT_SIZE: Final = 10 * 1024 * 1024  # attachment_size_limit of an unboosted guild, in bytes
+ATTACHMENT_TEXT: Final = 1024  # an attachment's filename or description
 ALLOWED_MENTIONS_IDS: Final = 100  # users or roles in allowed_mentions
 POLL_QUESTION: Final = 300
 POLL_ANSWERS: Final = 10

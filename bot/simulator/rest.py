@@ -63,6 +63,7 @@ from bot.simulator.validation import (
     FLAG_LOADING,
     FLAG_SUPPRESS_EMBEDS,
     FLAG_SUPPRESS_NOTIFICATIONS,
+    as_int,
     focused_option,
     message_is_empty,
     validate_autocomplete,
@@ -770,7 +771,7 @@ class RestApi:
             validate_modal(data, errors, ("data",))
         elif callback_type in (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_UPDATE_MESSAGE):
             flags = data.get("flags", 0)
-            if not isinstance(flags, int):
+            if flags is not None and as_int(flags) is None:
                 errors.add(("data", "flags"), "NUMBER_TYPE_COERCE", f'Value "{flags}" is not int.')
         if errors:
             raise DiscordHTTPError.invalid_form_body(errors)

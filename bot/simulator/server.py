@@ -76,6 +76,7 @@ from bot.simulator.validation import (
     SELECTS,
     STRING_SELECT,
     USER_SELECT,
+    as_int,
 )
 
 log = logging.getLogger(__name__)
@@ -497,9 +498,18 @@ class DiscordSimulator:
 
     @staticmethod
     def _normalise_embed(embed: Mapping[str, Any]) -> dict[str, Any]:
-        result = copy.deepcopy(dict(embed))
+        """An (already validated) embed as Discord answers it: no nulls, a type, the colour as a number and the
+        timestamp in Discord's own ISO 8601 form."""
+        result = {k: v for k, v in copy.deepcopy(dict(embed)).items() if v is not None}
         result.setdefault("type", "rich")
-        return {k: v for k, v in result.items() if v is not None}
+        if "color" in result:
+            result["color"] = as_int(result["color"])
+        if "timestamp" in result:
+            moment = datetime.datetime.fromisoformat(str(result["timestamp"]).strip().upper().replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            result["timestamp"] = iso8601(moment)
+        return result
 
     def edit_message(self, message: SimMessage, body: Mapping[str, Any], uploads: list[Upload]) -> None:
         """Apply an (already validated) edit: fields present replace, fields absent stay."""

@@ -1,18 +1,22 @@
 """The simulator against Discord's published OpenAPI spec: what it answers, and what it accepts and refuses.
 
 Every answer the simulator gives anywhere in the suite is already checked against the spec (``tests/conftest.py``);
-the tests here pin the answers that once were wrong.
+the tests here pin the answers that once were wrong, and hold the simulator's request validation to the spec
+both ways: a body the spec allows is accepted, a body it forbids is refused with ``400``/``50035``. Where
+Discord's docs (and Discord itself) differ from the spec, the table says so and why, and checks that the spec
+really does say otherwise, so the exception cannot outlive its reason.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
 
-from bot.simulator import DiscordSimulator, InteractionRecord
+from bot.simulator import DiscordSimulator, InteractionRecord, limits
 from tests.discord_spec import ABSENT_REASON, DiscordSpec
 
 API = "/api/v10"
@@ -160,3 +164,223 @@ async def test_a_select_is_answered_with_its_default_value_counts(
     assert answered["min_values"] == 1 and answered["max_values"] == 1
     assert "placeholder" not in answered  # Discord keeps no nulls
     assert_matches(spec, "POST", f"/interactions/{record.id}/{record.token}/callback", 200, body)
+
+
+# ---------------------------------------------------------------------------------------- request bodies
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request body; ``accepted`` is what Discord does with it; ``differs`` why the spec says otherwise."""
+
+    name: str
+    route: str  # "callback" (type 4 data), "message" (channel message), "command" (global command)
+    body: dict[str, Any]
+    accepted: bool
+    differs: str = ""
+
+
+def embed(**fields: Any) -> dict[str, Any]:
+    return {"embeds": [{"title": "t", **fields}]}
+
+
+def mentions(**allowed: Any) -> dict[str, Any]:
+    return {"content": "x", "allowed_mentions": allowed}
+
+
+def command(name: str, **fields: Any) -> dict[str, Any]:
+    return {"name": name, "description": "d", **fields}
+
+
+USER_ID = "80351110224678912"
+
+
+POLL = {"question": {"text": "Q?"}, "answers": [{"poll_media": {"text": "A"}}]}
+COERCED = "Discord's form parser reads a numeric string as the number (the spec types the field integer)"
+
+CASES = [
+    # Messages: accepted
+    Case("plain content", "callback", {"content": "hello"}, True),
+    Case("content at the limit", "callback", {"content": "x" * limits.CONTENT}, True),
+    Case("ephemeral flags", "callback", {"content": "x", "flags": 64}, True),
+    Case("flags as a numeric string", "callback", {"content": "x", "flags": "64"}, True, COERCED),
+    Case("embed colour", "callback", embed(color=0xFF0000), True),
+    Case("embed colour as a numeric string", "callback", embed(color="16711680"), True, COERCED),
+    Case("embed timestamp", "callback", embed(timestamp="2024-05-01T12:00:00.000000+00:00"), True),
+    Case("embed timestamp in Z", "callback", embed(timestamp="2024-05-01T12:00:00Z"), True),
+    Case("allowed mentions parse", "callback", mentions(parse=["users", "roles"]), True),
+    Case("allowed mentions none", "callback", mentions(parse=[]), True),
+    Case("allowed mention ids", "message", mentions(users=[USER_ID]), True),
+    Case("a poll", "callback", {"poll": {**POLL, "duration": 24, "allow_multiselect": True, "layout_type": 1}}, True),
+    Case("a poll in a channel", "message", {"poll": POLL}, True),
+    Case(
+        "an attachment kept by id",
+        "callback",
+        {"content": "x", "attachments": [{"id": "0", "filename": "a.txt"}]},
+        True,
+    ),
+    Case("tts", "message", {"content": "x", "tts": True}, True),
+    # Messages: refused
+    Case("tts that is no boolean", "message", {"content": "x", "tts": "yes"}, False),
+    Case("inline that is no boolean", "callback", embed(fields=[{"name": "a", "value": "b", "inline": "x"}]), False),
+    Case("an attachment without an id", "callback", {"content": "x", "attachments": [{"filename": "a.txt"}]}, False),
+    Case("allowed mentions parse twice", "callback", mentions(parse=["users", "users"]), False),
+    Case("replied_user that is no boolean", "callback", mentions(replied_user="yes"), False),
+    Case(
+        "disabled that is no boolean",
+        "callback",
+        {
+            "components": [
+                {"type": 1, "components": [{"type": 2, "style": 1, "label": "l", "custom_id": "c", "disabled": "no"}]}
+            ]
+        },
+        False,
+    ),
+    Case(
+        "a poll answer of 56",
+        "callback",
+        {"poll": {**POLL, "answers": [{"poll_media": {"text": "a" * (limits.POLL_ANSWER_TEXT + 1)}}]}},
+        False,
+        "Discord's docs: an answer's text is at most 55 (the spec allows 300, the question's limit, for both)",
+    ),
+    Case("content past the limit", "callback", {"content": "x" * (limits.CONTENT + 1)}, False),
+    Case("flags that are no number", "callback", {"content": "x", "flags": "sixty-four"}, False),
+    Case("embed colour that is no number", "callback", embed(color="red"), False),
+    Case("embed colour past 0xFFFFFF", "callback", embed(color=0x1000000), False),
+    Case("embed timestamp that is no date", "callback", embed(timestamp="yesterday"), False),
+    Case("embed timestamp in month 13", "callback", embed(timestamp="2024-13-01T00:00:00Z"), False),
+    Case("allowed mentions parse nobody", "callback", mentions(parse=["nobody"]), False),
+    Case(
+        "allowed mentions: 101 users",
+        "message",
+        mentions(users=[str(10**17 + i) for i in range(101)]),
+        False,
+    ),
+    Case(
+        "allowed mentions: users both parsed and listed",
+        "callback",
+        mentions(parse=["users"], users=[USER_ID]),
+        False,
+        "Discord's docs: parse users and a users list are mutually exclusive (the spec does not say)",
+    ),
+    Case("a poll without answers", "callback", {"poll": {**POLL, "answers": []}}, False),
+    Case("a poll of 11 answers", "callback", {"poll": {**POLL, "answers": POLL["answers"] * 11}}, False),
+    Case("a poll of 33 days", "callback", {"poll": {**POLL, "duration": 769}}, False),
+    Case("a poll of another layout", "callback", {"poll": {**POLL, "layout_type": 2}}, False),
+    Case("a poll without a question", "message", {"poll": {"answers": POLL["answers"]}}, False),
+    Case("11 embeds", "message", {"embeds": [{"title": "t"}] * 11}, False),
+    # Commands: accepted
+    Case("command", "command", command("c-plain"), True),
+    Case("command in every context", "command", command("c-all", contexts=[0, 1, 2]), True),
+    Case(
+        "command for both installs",
+        "command",
+        command("c-inst", integration_types=[0, 1]),
+        True,
+    ),
+    Case("command with null contexts", "command", command("c-null", contexts=None), True),
+    Case(
+        "command permissions as a number",
+        "command",
+        command("c-perm", default_member_permissions=8),
+        True,
+    ),
+    Case(
+        "command permissions as a string",
+        "command",
+        command("c-perms", default_member_permissions="8"),
+        True,
+        "Discord's docs document default_member_permissions as a string bit set (the spec types it integer)",
+    ),
+    Case(
+        "channel option for media channels",
+        "command",
+        command("c-media", options=[{"type": 7, "name": "where", "description": "d", "channel_types": [16]}]),
+        True,
+    ),
+    # Commands: refused
+    Case("command contexts twice", "command", command("c-twice", contexts=[0, 0]), False),
+    Case("dm_permission that is no boolean", "command", command("c-dm", dm_permission="x"), False),
+    Case(
+        "nsfw that is no boolean",
+        "command",
+        command("c-nsfw", nsfw="x"),
+        False,
+        "Discord's docs: nsfw is a boolean (the spec's create request has no nsfw field, so allows anything)",
+    ),
+    Case(
+        "chat input command with a null description",
+        "command",
+        command("c-nodesc", description=None),
+        False,
+        "Discord's docs: a chat input command's description is 1-100 characters (the spec allows null)",
+    ),
+    Case(
+        "option required that is no boolean",
+        "command",
+        command("c-req", options=[{"type": 3, "name": "o", "description": "d", "required": "yes"}]),
+        False,
+    ),
+    Case(
+        "option min_value that is no number",
+        "command",
+        command("c-min", options=[{"type": 4, "name": "o", "description": "d", "min_value": "x"}]),
+        False,
+    ),
+    Case(
+        "option of an unknown channel type",
+        "command",
+        command("c-chan", options=[{"type": 7, "name": "o", "description": "d", "channel_types": [99]}]),
+        False,
+    ),
+    Case("command in no context", "command", command("c-none", contexts=[]), False),
+    Case("command for no install", "command", command("c-noinst", integration_types=[]), False),
+    Case("command in an unknown context", "command", command("c-ctx", contexts=[3]), False),
+    Case("command name of 33", "command", command("c" * 33), False),
+    Case("command without a name", "command", {"description": "d"}, False),
+    Case("command description of 101", "command", {"name": "c-long", "description": "d" * 101}, False),
+]
+
+SPEC_ROUTES = {
+    "callback": ("POST", "/interactions/1/t/callback"),
+    "message": ("POST", "/channels/1/messages"),
+    "command": ("POST", "/applications/1/commands"),
+}
+
+
+def spec_body(case: Case) -> dict[str, Any]:
+    return {"type": 4, "data": case.body} if case.route == "callback" else case.body
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_the_table_says_what_the_spec_says(spec: DiscordSpec, case: Case) -> None:
+    """Each row's verdict is the spec's, except where the row gives Discord's reason to differ."""
+    validator = spec.request_validator(*SPEC_ROUTES[case.route])
+    spec_accepts = validator.is_valid(spec_body(case))
+    if case.differs:
+        assert spec_accepts is not case.accepted, f"the spec now agrees with Discord: drop the reason {case.differs!r}"
+    else:
+        assert spec_accepts is case.accepted, [e.message for e in validator.iter_errors(spec_body(case))]
+
+
+@pytest.mark.usefixtures("synced")
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_the_simulator_accepts_and_refuses_as_discord_does(
+    sim: DiscordSimulator, http: aiohttp.ClientSession, case: Case
+) -> None:
+    if case.route == "callback":
+        record = await sim.invoke("ping", dispatch=False)
+        request = http.post(callback_url(record), json={"type": 4, "data": case.body})
+    elif case.route == "message":
+        request = http.post(f"{API}/channels/{sim.default_channel.id}/messages", json=case.body)
+    else:
+        request = http.post(f"{API}/applications/{sim.application_id}/commands", json=case.body)
+    async with request as resp:
+        status = resp.status
+        body = await resp.json() if resp.content_type == "application/json" else None
+    if case.accepted:
+        assert status in (200, 201, 204), body
+        assert sim.rejections == []
+    else:
+        assert status == 400, body
+        assert body is not None and body["code"] == 50035 and body["errors"], body
