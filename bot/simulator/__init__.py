@@ -35,6 +35,9 @@ What it does, as Discord does:
   ``server_error``, ``cloudflare_ban``, ``delay``; ``close_gateway(code)``, ``drop_connection()``,
   ``send_reconnect()`` (op 7), ``invalidate_session(resumable)`` (op 9), ``set_heartbeat_acks(False)``.
 
+Every REST answer also goes to each callable in ``sim.response_listeners`` as a :class:`ServedResponse` (the exact
+bytes sent); the test suite uses it to hold every answer to Discord's published spec.
+
 Users act through :meth:`DiscordSimulator.invoke`, :meth:`~DiscordSimulator.autocomplete`,
 :meth:`~DiscordSimulator.click`, :meth:`~DiscordSimulator.select` and :meth:`~DiscordSimulator.submit_modal`, in
 a guild (default), the bot's DM (``dm=True``) or a private channel of a user-installed app (``context=2``).

@@ -384,3 +384,64 @@ async def test_the_simulator_accepts_and_refuses_as_discord_does(
     else:
         assert status == 400, body
         assert body is not None and body["code"] == 50035 and body["errors"], body
+
+
+# ------------------------------------------------------------------------------------------------- limits
+
+# The simulator's limits (its own copy of Discord's rules) where the spec states the same number.
+SPEC_LIMITS = [
+    ("CONTENT", "IncomingWebhookInteractionRequest", "content", "maxLength"),
+    ("EMBEDS_PER_MESSAGE", "IncomingWebhookInteractionRequest", "embeds", "maxItems"),
+    ("FILES_PER_MESSAGE", "IncomingWebhookInteractionRequest", "attachments", "maxItems"),
+    ("COMPONENTS_V2_TOTAL", "IncomingWebhookInteractionRequest", "components", "maxItems"),
+    ("EMBED_TITLE", "RichEmbed", "title", "maxLength"),
+    ("EMBED_DESCRIPTION", "RichEmbed", "description", "maxLength"),
+    ("EMBED_FIELDS", "RichEmbed", "fields", "maxItems"),
+    ("COLOR_MAX", "RichEmbed", "color", "maximum"),
+    ("FIELD_NAME", "RichEmbedField", "name", "maxLength"),
+    ("FIELD_VALUE", "RichEmbedField", "value", "maxLength"),
+    ("FOOTER_TEXT", "RichEmbedFooter", "text", "maxLength"),
+    ("AUTHOR_NAME", "RichEmbedAuthor", "name", "maxLength"),
+    ("ALLOWED_MENTIONS_IDS", "MessageAllowedMentionsRequest", "users", "maxItems"),
+    ("ATTACHMENT_TEXT", "MessageAttachmentRequest", "filename", "maxLength"),
+    ("POLL_ANSWERS", "PollCreateRequest", "answers", "maxItems"),
+    ("POLL_DURATION_HOURS", "PollCreateRequest", "duration", "maximum"),
+    ("POLL_QUESTION", "PollMediaCreateRequest", "text", "maxLength"),
+    ("CUSTOM_ID", "ButtonComponentForMessageRequest", "custom_id", "maxLength"),
+    ("BUTTON_LABEL", "ButtonComponentForMessageRequest", "label", "maxLength"),
+    ("BUTTONS_PER_ROW", "ActionRowComponentForMessageRequest", "components", "maxItems"),
+    ("SELECT_OPTIONS", "StringSelectComponentForMessageRequest", "options", "maxItems"),
+    ("SELECT_PLACEHOLDER", "StringSelectComponentForMessageRequest", "placeholder", "maxLength"),
+    ("SELECT_OPTION_LABEL", "StringSelectOptionForRequest", "label", "maxLength"),
+    ("SECTION_TEXT_DISPLAYS", "SectionComponentForMessageRequest", "components", "maxItems"),
+    ("MEDIA_GALLERY_ITEMS", "MediaGalleryComponentForMessageRequest", "items", "maxItems"),
+    ("TEXT_DISPLAY_TOTAL", "TextDisplayComponentForMessageRequest", "content", "maxLength"),
+    ("MODAL_TITLE", "ModalInteractionCallbackRequestData", "title", "maxLength"),
+    ("TEXT_INPUT_VALUE", "TextInputComponentForModalRequest", "value", "maxLength"),
+    ("TEXT_INPUT_PLACEHOLDER", "TextInputComponentForModalRequest", "placeholder", "maxLength"),
+    ("COMMAND_NAME", "ApplicationCommandCreateRequest", "name", "maxLength"),
+    ("COMMAND_DESCRIPTION", "ApplicationCommandCreateRequest", "description", "maxLength"),
+    ("COMMAND_OPTIONS", "ApplicationCommandCreateRequest", "options", "maxItems"),
+    ("OPTION_CHOICES", "ApplicationCommandStringOption", "choices", "maxItems"),
+    ("OPTION_STRING_LENGTH", "ApplicationCommandStringOption", "max_length", "maximum"),
+    ("CHOICE_NAME", "ApplicationCommandOptionStringChoice", "name", "maxLength"),
+]
+
+# Where Discord's docs set a tighter limit than the spec writes, and the simulator keeps the docs' number.
+DOCS_TIGHTER = [
+    ("CHOICE_VALUE", "ApplicationCommandOptionStringChoice", "value", "maxLength", "docs: a choice value is 1-100"),
+    ("POLL_ANSWER_TEXT", "PollMediaCreateRequest", "text", "maxLength", "docs: an answer's text is at most 55"),
+    ("MODAL_COMPONENTS", "ModalInteractionCallbackRequestData", "components", "maxItems", "docs: 1-5 components"),
+]
+
+
+@pytest.mark.parametrize(("name", "schema", "field", "key"), SPEC_LIMITS, ids=[c[0] for c in SPEC_LIMITS])
+def test_the_simulators_limits_are_the_specs(spec: DiscordSpec, name: str, schema: str, field: str, key: str) -> None:
+    assert getattr(limits, name) == spec.document["components"]["schemas"][schema]["properties"][field][key]
+
+
+@pytest.mark.parametrize(("name", "schema", "field", "key", "why"), DOCS_TIGHTER, ids=[c[0] for c in DOCS_TIGHTER])
+def test_where_the_docs_are_tighter_the_simulator_keeps_the_docs_limit(
+    spec: DiscordSpec, name: str, schema: str, field: str, key: str, why: str
+) -> None:
+    assert getattr(limits, name) < spec.document["components"]["schemas"][schema]["properties"][field][key], why
