@@ -445,3 +445,52 @@ def test_where_the_docs_are_tighter_the_simulator_keeps_the_docs_limit(
     spec: DiscordSpec, name: str, schema: str, field: str, key: str, why: str
 ) -> None:
     assert getattr(limits, name) < spec.document["components"]["schemas"][schema]["properties"][field][key], why
+
+
+# -------------------------------------------------------------------------------------------- every route
+
+
+async def test_every_route_answers_as_the_spec_says(
+    sim: DiscordSimulator, http: aiohttp.ClientSession, spec: DiscordSpec
+) -> None:
+    """One successful call to each route the simulator serves, each answer checked against the spec."""
+    assert sim.default_guild is not None
+    app, guild, channel = sim.application_id, sim.default_guild.id, sim.default_channel.id
+    calls: list[tuple[str, str, Any]] = []
+
+    async def call(method: str, path: str, body: Any = None, *, status: int = 200) -> Any:
+        async with http.request(method, API + path, json=body) as resp:
+            raw = await resp.read()
+        assert resp.status == status, raw
+        problems = list(spec.check_response(method, path.split("?")[0], resp.status, raw or None))
+        assert problems == [], "\n".join(problems)
+        calls.append((method, path, resp.status))
+        return json.loads(raw) if raw else None
+
+    await call("GET", "/users/@me")
+    await call("GET", "/gateway")
+    await call("GET", "/gateway/bot")
+    for scope in (f"/applications/{app}", f"/applications/{app}/guilds/{guild}"):
+        await call("PUT", f"{scope}/commands", COMMANDS)
+        created = await call("POST", f"{scope}/commands", command("extra"), status=201)
+        await call("GET", f"{scope}/commands")
+        await call("GET", f"{scope}/commands/{created['id']}")
+        await call("PATCH", f"{scope}/commands/{created['id']}", {"description": "changed"})
+        await call("DELETE", f"{scope}/commands/{created['id']}", status=204)
+    posted = await call("POST", f"/channels/{channel}/messages", {"content": "hi", "embeds": [{"title": "t"}]})
+    await call("GET", f"/channels/{channel}/messages/{posted['id']}")
+    await call("PATCH", f"/channels/{channel}/messages/{posted['id']}", {"content": "edited"})
+    await call("DELETE", f"/channels/{channel}/messages/{posted['id']}", status=204)
+    record = await sim.invoke("ping", dispatch=False)
+    await call("POST", f"/interactions/{record.id}/{record.token}/callback?with_response=true", {"type": 5})
+    hook = f"/webhooks/{app}/{record.token}"
+    await call("PATCH", f"{hook}/messages/@original", {"content": "done"})
+    await call("GET", f"{hook}/messages/@original")
+    followup = await call("POST", f"{hook}?wait=true", {"content": "more"})
+    await call("POST", hook, {"content": "and more"}, status=204)
+    await call("GET", f"{hook}/messages/{followup['id']}")
+    await call("PATCH", f"{hook}/messages/{followup['id']}", {"content": "more, edited"})
+    await call("DELETE", f"{hook}/messages/{followup['id']}", status=204)
+    await call("DELETE", f"{hook}/messages/@original", status=204)
+    assert len(calls) == 28
+    assert sim.rejections == [] and sim.unexpected_routes == []
