@@ -23,7 +23,7 @@ from bot.content import Library, load_library
 from bot.search import SearchIndex
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.simulator import DiscordSimulator, ServedResponse
-from tests.discord_spec import ABSENT_REASON, DiscordSpec
+from tests.discord_spec import ABSENT_REASON, DiscordSpec, served_mismatches
 
 SIMULATOR_TESTS = Path(__file__).parent / "simulator"
 
@@ -57,19 +57,6 @@ def index(library: Library) -> SearchIndex:
     return SearchIndex(library)
 
 
-def spec_mismatches(spec: DiscordSpec, served: list[ServedResponse]) -> list[str]:
-    """Every answer in `served` that the spec does not describe, one line each (and count what was checked)."""
-    problems: list[str] = []
-    for answer in served:
-        if answer.status >= 500 or answer.fault == "cloudflare_ban":
-            SPEC_TALLY["exempt"] += 1
-            continue
-        SPEC_TALLY["validated"] += 1
-        found = list(spec.check_response(answer.method, answer.path, answer.status, answer.body))
-        problems += [f"{answer.method} {answer.path} -> {answer.status}: {p}" for p in found]
-    return problems
-
-
 @pytest.fixture(autouse=True)
 def simulator_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     exempt = Path(str(request.path)).is_relative_to(SIMULATOR_TESTS) or request.node.get_closest_marker(
@@ -90,7 +77,7 @@ def simulator_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(DiscordSimulator, "__init__", recording_init)
     yield
     if spec is not None:
-        problems = spec_mismatches(spec, served)
+        problems = served_mismatches(spec, served, SPEC_TALLY)
         if problems:
             shown = "\n".join(problems[:20]) + (f"\n... and {len(problems) - 20} more" if len(problems) > 20 else "")
             pytest.fail(f"the simulator answered what Discord's spec does not describe:\n{shown}", pytrace=False)

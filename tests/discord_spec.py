@@ -17,7 +17,8 @@ import functools
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from bot.simulator import ServedResponse
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = ROOT.parent / "shared" / "reference" / "discord-openapi.json"
@@ -212,6 +215,21 @@ class DiscordSpec:
             return
         for error in sorted(self.validator(pointer).iter_errors(data), key=lambda e: list(e.absolute_path)):
             yield f"{name}: {_short(error)}"
+
+
+def served_mismatches(spec: DiscordSpec, served: Iterable[ServedResponse], tally: Counter[str]) -> list[str]:
+    """Every answer in ``served`` that the spec does not describe, one line each; ``tally`` counts what was
+    checked (``validated``) and what was left out (``exempt``: injected 5xx and Cloudflare's HTML ban, which the
+    spec cannot describe)."""
+    problems: list[str] = []
+    for answer in served:
+        if answer.status >= 500 or answer.fault == "cloudflare_ban":
+            tally["exempt"] += 1
+            continue
+        tally["validated"] += 1
+        found = spec.check_response(answer.method, answer.path, answer.status, answer.body)
+        problems += [f"{answer.method} {answer.path} -> {answer.status}: {p}" for p in found]
+    return problems
 
 
 def _wrong_variant(errors: list[Any]) -> bool:

@@ -10,14 +10,15 @@ really does say otherwise, so the exception cannot outlive its reason.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
 
-from bot.simulator import DiscordSimulator, InteractionRecord, limits
-from tests.discord_spec import ABSENT_REASON, DiscordSpec
+from bot.simulator import DiscordSimulator, InteractionRecord, ServedResponse, SimUser, limits, payloads
+from tests.discord_spec import ABSENT_REASON, DiscordSpec, served_mismatches
 
 API = "/api/v10"
 COMMANDS = [
@@ -494,3 +495,23 @@ async def test_every_route_answers_as_the_spec_says(
     await call("DELETE", f"{hook}/messages/@original", status=204)
     assert len(calls) == 28
     assert sim.rejections == [] and sim.unexpected_routes == []
+
+
+# ------------------------------------------------------------------------------------------------ the guard
+
+
+def test_the_suite_wide_guard_tells_a_wrong_answer_from_a_right_one(spec: DiscordSpec) -> None:
+    """What tests/conftest.py runs on every answer: a wrong one is reported, a right one and a 5xx are not."""
+    user = payloads.current_user_payload(SimUser(1, "u", bot=True))
+    right = ServedResponse("GET", "/users/@me", 200, "application/json", json.dumps(user).encode())
+    wrong = ServedResponse("GET", "/users/@me", 200, "application/json", json.dumps({**user, "id": 1}).encode())
+    undescribed = ServedResponse("GET", "/users/@me", 302, None, None)
+    unknown = ServedResponse("GET", "/nowhere", 404, "application/json", b'{"message": "404: Not Found", "code": 0}')
+    outage = ServedResponse("GET", "/users/@me", 502, "text/html", b"<html>Bad Gateway</html>", fault="server_error")
+    tally: Counter[str] = Counter()
+    assert served_mismatches(spec, [right, unknown, outage], tally) == []
+    assert tally == Counter(validated=2, exempt=1)
+    (problem,) = served_mismatches(spec, [wrong], tally)
+    assert problem.startswith("GET /users/@me -> 200:") and "at id" in problem
+    (problem,) = served_mismatches(spec, [undescribed], tally)
+    assert "describes no 302 answer" in problem
