@@ -24,8 +24,9 @@ from bot.render import Button, key_of
 from bot.render.model import ActionRow
 from bot.search import SearchIndex
 from bot.settings import Settings
-from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage
 from tests.discord_rules import violations
+from tests.rig import run_client
 
 EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE = 4
