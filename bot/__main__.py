@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | check | sync | playground]`.
+"""Command line: `python -m bot [run | check | sync | playground | new-pack]`.
 
 The only place logging is configured and the only place that turns errors into exit codes.
 """
@@ -52,6 +52,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         _out("incomplete: every block and paragraph of the source must be quoted", err=True)
         return 1
     _out("ok")
+    return 0
+
+
+def cmd_new_pack(args: argparse.Namespace) -> int:
+    from .content.generate import GenerateError, generate_pack
+
+    out = Path(args.out)
+    try:
+        made = generate_pack(Path(args.source), out, force=args.force, fmt=args.format, title=args.title)
+    except GenerateError as exc:
+        _out(f"new-pack: {exc}", err=True)
+        return 1
+    r = made.report
+    _out(f"wrote {out} from {args.source} ({made.format})")
+    _out(f"  {r.topics} topics ({r.commands} slash commands), {r.points} points, {r.events} timeline events")
+    _out(f"  paragraphs: {r.paragraphs_covered}/{r.paragraphs} quoted")
+    _out(f"  the document's copy: {out / made.library.pack.source_file}")
+    for note in made.notes:
+        _out(f"  note: {note}")
+    _out(f"next:\n  python -m bot check --content-dir {out}\n  CONTENT_DIR={out} make run")
     return 0
 
 
@@ -161,6 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     playground.add_argument("--host", help="the address to serve the page on (default: PLAYGROUND_HOST, 127.0.0.1)")
     playground.add_argument("--port", type=_port, help="the port (default: PLAYGROUND_PORT, 8765)")
     playground.set_defaults(func=cmd_playground)
+    new_pack = sub.add_parser("new-pack", help="make a content pack from a document (text, Markdown, reStructuredText)")
+    new_pack.add_argument("source", metavar="SOURCE", help="the document")
+    new_pack.add_argument("--out", required=True, metavar="DIR", help="the folder to write the pack into")
+    new_pack.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
+    new_pack.add_argument(
+        "--format", choices=("text", "markdown", "rst"), help="how to read SOURCE (default: by extension)"
+    )
+    new_pack.add_argument("--title", help="the pack's title (default: the document's first heading or file name)")
+    new_pack.set_defaults(func=cmd_new_pack)
     return parser
 
 
