@@ -39,10 +39,16 @@ def _settings() -> Settings:
 
 def cmd_check(args: argparse.Namespace) -> int:
     content_dir = Path(args.content_dir) if args.content_dir else _settings().content_dir
+    if args.source is not None or args.fix_citations:
+        code = _check_drift(content_dir, args.source, fix=args.fix_citations)
+        if code is not None:
+            return code
     try:
         library = load_library(content_dir)
     except ContentError as exc:
         _out(f"{content_dir}: {exc}", err=True)
+        # After an edit of the document, say which quotes moved or changed, not only that they broke.
+        _check_drift(content_dir, None, fix=False, quiet=True)
         return 1
     result = report(library)
     _out(f"{library.pack.title} {library.pack.version} ({content_dir})")
@@ -73,6 +79,34 @@ def cmd_new_pack(args: argparse.Namespace) -> int:
         _out(f"  note: {note}")
     _out(f"next:\n  python -m bot check --content-dir {out}\n  CONTENT_DIR={out} make run")
     return 0
+
+
+def _check_drift(content_dir: Path, source: str | None, *, fix: bool, quiet: bool = False) -> int | None:
+    """The drift report of the pack against `source` (default: its own source file); with `fix`, the moved
+    citations rewritten (and `source` copied over the pack's source file), then None so the full check runs."""
+    from .content.drift import drift, fix_citations, source_file_of
+    from .content.yamlfile import YamlSyntaxError
+
+    try:
+        text = Path(source).read_text(encoding="utf-8") if source is not None else None
+        result = drift(content_dir, text, source)
+    except (OSError, UnicodeDecodeError, YamlSyntaxError) as exc:
+        if not quiet:
+            _out(f"check: cannot compare the pack with {source or 'its source'}: {exc}", err=True)
+        return None if quiet else 1
+    if quiet and (result.clean or not (result.moved or result.changed or result.elsewhere)):
+        return None
+    for line in result.lines():
+        _out(line)
+    if not fix:
+        return None if quiet else (0 if result.clean else 1)
+    if source is not None and text is not None:
+        target = content_dir / source_file_of(content_dir)
+        target.write_text(text, encoding="utf-8")
+        _out(f"copied {source} over {target}")
+    changed = fix_citations(content_dir, result)
+    _out(f"rewrote {len(result.moved)} citation(s)" + (f" in {', '.join(changed)}" if changed else ""))
+    return None
 
 
 async def _serve(settings: Settings) -> None:
@@ -169,6 +203,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the default)").set_defaults(func=cmd_run)
     check = sub.add_parser("check", help="validate the content pack and report its coverage")
     check.add_argument("--content-dir", help="the pack to check (default: CONTENT_DIR)")
+    check.add_argument(
+        "--source",
+        metavar="NEW",
+        help="compare the pack with a new version of its document: which quotes moved or changed",
+    )
+    check.add_argument(
+        "--fix-citations",
+        action="store_true",
+        help="rewrite the citations of quotes that only moved (with --source: NEW becomes the pack's source)",
+    )
     check.set_defaults(func=cmd_check)
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     where = sync.add_mutually_exclusive_group()
