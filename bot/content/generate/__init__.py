@@ -226,7 +226,7 @@ def write_pack(out: Path, name: str, title: str, copy: str, topics: list[Planned
     timeline_note = (
         "Every date, year, decade or period the document names, as it names it (`when`), with the sentence it\n"
         "is in, in the document's order (the order /timeline shows): reorder them into time order if you like.\n"
-        "Give each a title in plain words; keep `when` and the quote as they are."
+        "Each title is the name of the section it is in: name the moment instead; keep `when` and the quote."
         if events
         else "The document names no dates, years or periods, so the timeline is empty."
     )

@@ -138,7 +138,8 @@ def _event(
     return {
         "id": ids.claim(naming.slug(mention.text, naming.ID_CHARS), "moment"),
         "when": mention.text,
-        "title": clip(quote, HEADING_CHARS),
+        # Where the document says it: the section's own name, until an editor names the moment itself.
+        "title": clip(topic.heading or topic.id, HEADING_CHARS),
         "text": first_sentence(quote, TEXT_CHARS),
         "quote": quote,
         "topic": topic.id,
