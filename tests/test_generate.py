@@ -202,3 +202,15 @@ def test_refuses_a_folder_that_is_not_empty_unless_forced(tmp_path: Path, capsys
     library = load_library(out)
     assert {f.stem for f in (out / "topics").glob("*.yaml")} == set(library.by_id)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_format_and_title_can_be_chosen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A Markdown document saved as .txt: by its extension it would be plain text, where `## Soil` is a paragraph.
+    source = tmp_path / "notes.txt"
+    source.write_text((DOCUMENTS / "guide.md").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "pack"
+    assert main(["new-pack", str(source), "--out", str(out), "--format", "markdown", "--title", "Garden notes"]) == 0
+    assert "(markdown)" in capsys.readouterr().out
+    library = load_library(out)
+    assert library.pack.title == "Garden notes" and library.pack.source_title == "Garden notes"
+    assert "soil" in library.by_command

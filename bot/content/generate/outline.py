@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+# The loader's own list of what ends a sentence: a heading must not end with one, or it is read as a paragraph.
 from ..source import _SENTENCE_END, Line, normalise
 
 log = logging.getLogger(__name__)

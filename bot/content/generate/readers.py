@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from ..source import lines_of
-from .outline import CODE_JOIN, Outline, Para, Section
+from .outline import CODE_JOIN, Kind, Outline, Para, Section
 
 # ------------------------------------------------------------------------------------------------ plain text
 
@@ -96,13 +96,13 @@ class _Builder:
         self.sections = [Section(None, 1)]
         self.inline = inline
         self.lines: list[str] = []
-        self.kind: str = "text"
+        self.kind: Kind = "text"
 
     def heading(self, text: str, level: int) -> None:
         self.flush()
         self.sections.append(Section(self.inline(text).strip() or None, level))
 
-    def add(self, text: str, kind: str = "text") -> None:
+    def add(self, text: str, kind: Kind = "text") -> None:
         if self.lines and kind != self.kind:
             self.flush()
         self.kind = kind
@@ -116,8 +116,8 @@ class _Builder:
             para = Para(text, "code")
         else:
             text = self.inline(" ".join(line.strip() for line in self.lines))
-            kind = self.kind if self.kind == "bullet" else ("lead" if text.rstrip().endswith(":") else "text")
-            para = Para(text, kind)  # type: ignore[arg-type]
+            kind: Kind = "bullet" if self.kind == "bullet" else ("lead" if text.rstrip().endswith(":") else "text")
+            para = Para(text, kind)
         if para.text.strip():
             self.sections[-1].paras.append(para)
         self.lines = []
