@@ -198,6 +198,8 @@ class ReferenceBot(commands.AutoShardedBot):
             "shard_count": self.shard_count,
             "shards": [s.to_json() for s in shards],
             "last_reload": None if last is None else {"ok": last.ok, "version": last.version},
+            # With WATCH_CONTENT: whether the folder is being watched right now (False: it is being retried).
+            "watching": self.reloader.watching,
         }
 
     async def sync_known_scopes(self) -> bool:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..content import ContentError, Library, Problem, load_library
 
@@ -50,6 +51,8 @@ class ContentReloader:
         self._on_result = on_result
         self._lock = asyncio.Lock()
         self.last: ReloadResult | None = None
+        # None while nobody watches the folder; False while a watcher is trying to get it back.
+        self.watching: bool | None = None
 
     @property
     def busy(self) -> bool:
@@ -93,21 +96,48 @@ async def watch_content(
     *,
     debounce_ms: int = 200,
     stop: asyncio.Event | None = None,
+    retry_seconds: float = 2.0,
 ) -> None:
     """Reload whenever a file of the pack changes, until cancelled or `stop` is set.
 
-    Bursts of writes (an editor saving several files, a `git checkout`) are folded into one reload.
+    Bursts of writes (an editor saving several files, a `git checkout`) are folded into one reload. A failed
+    reload is reported and the watching goes on; if the folder itself cannot be watched (gone, unreadable), that
+    is logged and tried again, and `reloader.watching` says so for /healthz meanwhile.
     """
     from watchfiles import awatch
 
-    log.info("watching %s for content changes", reloader.content_dir)
-    async for changes in awatch(
-        reloader.content_dir,
-        watch_filter=lambda _change, path: _is_content_file(path),
-        debounce=debounce_ms,
-        stop_event=stop,
-    ):
-        log.info("content changed: %s", ", ".join(sorted({Path(p).name for _, p in changes})))
-        result = await reloader.reload()
-        if on_result is not None:
+    try:
+        while stop is None or not stop.is_set():
+            log.info("watching %s for content changes", reloader.content_dir)
+            reloader.watching = True
+            try:
+                async for changes in awatch(
+                    reloader.content_dir,
+                    watch_filter=lambda _change, path: _is_content_file(path),
+                    debounce=debounce_ms,
+                    stop_event=stop,
+                ):
+                    await _changed(reloader, changes, on_result)
+                return
+            except Exception as exc:
+                reloader.watching = False
+                shown = str(exc) or type(exc).__name__
+                log.warning("cannot watch %s (%s); trying again in %.0f s", reloader.content_dir, shown, retry_seconds)
+                await asyncio.sleep(retry_seconds)
+    finally:
+        reloader.watching = None
+
+
+async def _changed(
+    reloader: ContentReloader,
+    changes: set[tuple[Any, str]],
+    on_result: Callable[[ReloadResult], Awaitable[None]] | None,
+) -> None:
+    log.info("content changed: %s", ", ".join(sorted({Path(p).name for _, p in changes})))
+    result = await reloader.reload()
+    if on_result is not None:
+        try:
             await on_result(result)
+        except Exception:
+            # Whoever listens (the playground) must not stop the watching.
+            log.exception("a listener of content reloads failed")
