@@ -27,7 +27,7 @@ from . import navigation
 from .commandset import BuiltCommand, CommandBuilder, install, plan_commands
 from .endpoints import use_endpoints
 from .sync import SyncState, payload_hash, sync_commands
-from .tree import ReferenceTree
+from .tree import ERROR_KINDS, ReferenceTree
 
 if TYPE_CHECKING:
     from ..ops.health import HealthServer
@@ -67,7 +67,12 @@ class ReferenceBot(commands.AutoShardedBot):
             # Only when they can be read: tracing every HTTP request has a cost (see bot/ops/instrumentation.py).
             from ..ops.metrics import BotMetrics
 
-            self.metrics = BotMetrics(shards=self.shard_statuses, pack=self._pack_info, guilds=lambda: len(self.guilds))
+            self.metrics = BotMetrics(
+                shards=self.shard_statuses,
+                pack=self._pack_info,
+                guilds=lambda: len(self.guilds),
+                error_kinds=ERROR_KINDS,
+            )
             # Sees every interaction callback, so response latency is measured without touching any handler.
             options.setdefault("http_trace", self.metrics.http_trace())
         super().__init__(

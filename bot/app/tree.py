@@ -100,6 +100,10 @@ ERRORS: Final[tuple[ErrorRule, ...]] = (
 )
 
 
+# Every `errors_total` label the bot uses: the table's, then those for failures outside a command.
+ERROR_KINDS: Final = (*dict.fromkeys(rule.kind for rule in ERRORS), "internal", "autocomplete", "component")
+
+
 def rule_for(error: Exception) -> ErrorRule | None:
     return next((rule for rule in ERRORS if isinstance(error, rule.error)), None)
 
