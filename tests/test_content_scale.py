@@ -84,3 +84,19 @@ def test_every_topic_sharing_a_start_is_named(tmp_path: Path) -> None:
         "topics/training-2.yaml",
         "topics/training.yaml",
     ]
+
+
+def unknown_keys_pack(root: Path, count: int) -> Path:
+    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
+    extra = "".join(f"k{n}: {n}\n" for n in range(count))
+    (root / "topics/objectives.yaml").write_text(
+        (root / "topics/objectives.yaml").read_text(encoding="utf-8") + extra, encoding="utf-8"
+    )
+    return root
+
+
+def test_many_faults_in_one_mapping_are_located_in_linear_work(tmp_path: Path) -> None:
+    # Each fault's line was found by scanning its mapping's keys: quadratic in a file with many bad keys.
+    small = work(load(unknown_keys_pack(tmp_path / "small", 400)))
+    large = work(load(unknown_keys_pack(tmp_path / "large", 800)))
+    assert large / small < LINEAR, (small, large)

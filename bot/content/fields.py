@@ -209,7 +209,7 @@ def _read_level(rec: Record, data: dict[Any, Any], path: KeyPath, layout: _Layou
                 if entry.required or (entry.required_with and prefix + entry.required_with in rec.values):
                     rec.faults.append(Fault((*path, name), "missing required field"))
                 continue
-            found = _READERS[entry.kind](entry, value, (*path, name), rec, rules)
+            found = _READERS[entry.kind](entry, value, path, name, rec, rules)
             if found is not None:
                 rec.values[prefix + name] = found
         elif value is None:
@@ -238,36 +238,37 @@ def _closest(word: str, options: Mapping[str, Any]) -> str | None:
     return found[0] if found else None
 
 
-def _text(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -> Any:
+def _text(spec: Spec, value: Any, path: KeyPath, name: str, rec: Record, rules: Rules) -> Any:
     if type(value) is str:
         value = value.strip()
     elif isinstance(value, bool) or not isinstance(value, str | int | float):
-        rec.faults.append(Fault(path, f"expected text, got {kind_of(value)}"))
+        rec.faults.append(Fault((*path, name), f"expected text, got {kind_of(value)}"))
         return None
     else:
         value = str(value).strip()
     if not value:
-        rec.faults.append(Fault(path, "must not be empty"))
+        rec.faults.append(Fault((*path, name), "must not be empty"))
         return None
     if spec.max_len is not None and len(value) > spec.max_len:
-        rec.faults.append(Fault(path, f"is {len(value)} characters; at most {spec.max_len} fit"))
+        rec.faults.append(Fault((*path, name), f"is {len(value)} characters; at most {spec.max_len} fit"))
     if spec.pattern is not None and not spec.pattern.match(value):
-        rec.faults.append(Fault(path, f"{shown(value)} is not {spec.expected or 'valid'}"))
+        rec.faults.append(Fault((*path, name), f"{shown(value)} is not {spec.expected or 'valid'}"))
         return None
     return spec.convert(value) if spec.convert is not None else value
 
 
-def _whole(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int):
-        rec.faults.append(Fault(path, f"expected a whole number, got {kind_of(value)}"))
+def _whole(spec: Spec, value: Any, path: KeyPath, name: str, rec: Record, rules: Rules) -> Any:
+    if type(value) is not int:  # true/false are ints to Python, not whole numbers to an editor
+        rec.faults.append(Fault((*path, name), f"expected a whole number, got {kind_of(value)}"))
         return None
     if value < spec.minimum:
-        rec.faults.append(Fault(path, f"must be at least {spec.minimum}"))
+        rec.faults.append(Fault((*path, name), f"must be at least {spec.minimum}"))
         return None
     return value
 
 
-def _texts(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -> Any:
+def _texts(spec: Spec, value: Any, path: KeyPath, name: str, rec: Record, rules: Rules) -> Any:
+    path = (*path, name)
     if not isinstance(value, list):
         rec.faults.append(Fault(path, f"expected a list, got {kind_of(value)}"))
         return None
@@ -286,14 +287,15 @@ def _texts(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -> 
     return tuple(out)
 
 
-def _record(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -> Any:
+def _record(spec: Spec, value: Any, path: KeyPath, name: str, rec: Record, rules: Rules) -> Any:
     assert spec.model is not None
-    inner = read(spec.model, value, path, rules, rec.faults)
+    inner = read(spec.model, value, (*path, name), rules, rec.faults)
     return inner if isinstance(value, dict) else None
 
 
-def _records(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -> Any:
+def _records(spec: Spec, value: Any, path: KeyPath, name: str, rec: Record, rules: Rules) -> Any:
     assert spec.model is not None
+    path = (*path, name)
     if not isinstance(value, list):
         rec.faults.append(Fault(path, f"expected a list, got {kind_of(value)}"))
         return None
@@ -308,7 +310,7 @@ def _records(spec: Spec, value: Any, path: KeyPath, rec: Record, rules: Rules) -
     return out
 
 
-_READERS: Final[dict[str, Callable[[Spec, Any, KeyPath, Record, Rules], Any]]] = {
+_READERS: Final[dict[str, Callable[[Spec, Any, KeyPath, str, Record, Rules], Any]]] = {
     "text": _text,
     "whole": _whole,
     "texts": _texts,

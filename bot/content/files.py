@@ -46,14 +46,16 @@ def size_message(size: int, limit: int) -> str:
     return f"file is {shown}; the limit is {limit_shown}"
 
 
-def read_text(path: Path, root: Path, limit: int, folders: dict[Path, bool] | None = None) -> str:
+def read_text(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None = None) -> str:
     """The text of `path`, which must resolve inside `root` (itself resolved) and hold at most `limit` bytes.
     `folders` remembers which folders resolve inside `root`, so that a file that is no link needs no resolving."""
-    _check_inside(path, root, folders)
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise _opening_error(path, root, exc) from exc
+    info = _check_inside(os.fspath(path), root, folders)
+    path = Path(path) if info is None else path
+    if info is None:  # a link, or in a folder not known to be inside: what it points at is what counts
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            raise _opening_error(path, root, exc) from exc
     _check_regular(info.st_mode)
     if info.st_size > limit:
         raise Unreadable(size_message(info.st_size, limit))
@@ -62,8 +64,9 @@ def read_text(path: Path, root: Path, limit: int, folders: dict[Path, bool] | No
     except OSError as exc:
         raise _opening_error(path, root, exc) from exc
     try:
-        _check_regular(os.fstat(fd).st_mode)  # it may have been swapped since it was looked at
-        data = _read_at_most(fd, limit)
+        info = os.fstat(fd)
+        _check_regular(info.st_mode)  # it may have been swapped since it was looked at
+        data = _read_at_most(fd, limit, info.st_size)
     except OSError as exc:
         raise Unreadable(f"cannot be read: {_reason(exc)}") from exc
     finally:
@@ -71,40 +74,46 @@ def read_text(path: Path, root: Path, limit: int, folders: dict[Path, bool] | No
     return _decode(data)
 
 
-def _check_inside(path: Path, root: Path, folders: dict[Path, bool] | None) -> None:
+def _check_inside(name: str, root: Path, folders: dict[str, bool] | None) -> os.stat_result | None:
+    """Refuse a path that resolves outside `root`. Returns the file's own status when that settled it."""
     if folders is not None:
-        inside = folders.get(path.parent)
+        folder = os.path.dirname(name)
+        inside = folders.get(folder)
         if inside is None:
             try:
-                inside = folders[path.parent] = path.parent.resolve().is_relative_to(root)
+                inside = folders[folder] = Path(folder).resolve().is_relative_to(root)
             except (RuntimeError, OSError, ValueError):
                 inside = False
         try:
-            if inside and not stat.S_ISLNK(os.lstat(path).st_mode):
-                return
+            info = os.lstat(name) if inside else None
+            if info is not None and not stat.S_ISLNK(info.st_mode):
+                return info
         except (OSError, ValueError):
             pass  # said below, or when it is opened
     try:
-        resolved = path.resolve()
+        resolved = Path(name).resolve()
     except RuntimeError as exc:  # Python 3.11 reports a symlink loop so
         raise Unreadable("is a link that loops", of_path=True) from exc
     except (OSError, ValueError) as exc:
         raise Unreadable(f"is not a usable file name ({_reason(exc)})", of_path=True) from exc
     if not resolved.is_relative_to(root):
         raise Unreadable(f"is outside the content folder (it links to {resolved})", of_path=True, outside=True)
+    return None
 
 
 def _check_regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
     if stat.S_ISDIR(mode):
         raise Unreadable("is a folder, not a file", of_path=True)
     for test, kind in _SPECIAL:
         if test(mode):
             raise Unreadable(f"is {kind}, not a regular file", of_path=True)
-    if not stat.S_ISREG(mode):
-        raise Unreadable("is not a regular file", of_path=True)
+    raise Unreadable("is not a regular file", of_path=True)
 
 
-def _opening_error(path: Path, root: Path, exc: OSError) -> Unreadable:
+def _opening_error(path: str | Path, root: Path, exc: OSError) -> Unreadable:
+    path = Path(path)
     if isinstance(exc, FileNotFoundError) and path.is_symlink():
         target = path.resolve()
         where = target.relative_to(root) if target.is_relative_to(root) else target
@@ -126,14 +135,17 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-def _read_at_most(fd: int, limit: int) -> bytes:
-    parts: list[bytes] = []
-    total = 0
-    while chunk := os.read(fd, min(_CHUNK, limit + 1 - total)):
+def _read_at_most(fd: int, limit: int, size: int) -> bytes:
+    first = os.read(fd, min(size, limit) + 1)
+    if len(first) <= size:
+        return first  # a short read of a regular file is its end
+    parts = [first]
+    total = len(first)
+    while total <= limit and (chunk := os.read(fd, min(_CHUNK, limit + 1 - total))):
         parts.append(chunk)
         total += len(chunk)
-        if total > limit:  # it grew after it was measured
-            raise Unreadable(f"file is over the limit of {limit // MIB} MiB")
+    if total > limit:  # it grew after it was measured
+        raise Unreadable(f"file is over the limit of {limit // MIB} MiB")
     return b"".join(parts)
 
 

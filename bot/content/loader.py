@@ -9,6 +9,7 @@ that could not be read, a source that could not be cut), a note says that more m
 from __future__ import annotations
 
 import bisect
+import gc
 import logging
 import os
 from collections import Counter
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 PACK_FILE = "pack.yaml"
 TIMELINE_FILE = "timeline.yaml"
 TOPICS_DIR = "topics"
+# A pack broken everywhere is still reported in a readable length: the first problems, and how many more.
+MAX_PROBLEMS = 1000
 
 
 # --- rules that tie several fields of one record together ---------------------------------------------------
@@ -130,11 +133,11 @@ class _Topic(_File):
 class _Files:
     def __init__(self, root: Path, problems: _Collector) -> None:
         self.root, self.resolved, self.problems = root, root.resolve(), problems
-        self.folders: dict[Path, bool] = {}
+        self.folders: dict[str, bool] = {}
 
     def text(self, name: str, limit: int) -> str | None:
         try:
-            return read_text(self.root / name, self.resolved, limit, self.folders)
+            return read_text(os.path.join(self.root, name), self.resolved, limit, self.folders)
         except Unreadable as exc:
             message = "file not found" if exc.message == "not found" else exc.message
             self.problems.add(name, (), message, exc.line)
@@ -191,21 +194,35 @@ class _Files:
 
 def load_library(content_dir: Path | str) -> Library:
     """Load, validate and freeze the pack in `content_dir`; raise `ContentError` listing every problem."""
-    root = Path(content_dir)
+    # Loading makes many objects and no cycles: collecting while it runs is work for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(content_dir))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path) -> Library:
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "", "content folder not found")])
     problems = _Collector()
     files = _Files(root, problems)
     pack = files.parse(PACK_FILE, Pack)
-    topics, broken = _read_topics(files)
+    topics, broken, unreadable = _read_topics(files)
     timeline = files.parse(TIMELINE_FILE, TimelineFile)
     source_text = files.source(pack) if pack is not None else None
     if source_text is None:
         problems.note("the quotes and blocks were not checked against the source text, which could not be read")
     check = _Check(problems, topics, broken, timeline)
+    check.unreadable = unreadable
     library = check.run(pack, source_text)
     if problems.problems:
-        raise ContentError(_in_file_order(problems.problems, _source_name(pack)), problems.notes)
+        found = _in_file_order(problems.problems, _source_name(pack))
+        if len(found) > MAX_PROBLEMS:
+            problems.note(f"{len(found) - MAX_PROBLEMS} more problems are not listed")
+        raise ContentError(found[:MAX_PROBLEMS], problems.notes)
     assert library is not None
     log.debug("loaded pack %s: %d topics, %d events", library.pack.version, len(topics), len(library.timeline))
     return library
@@ -215,15 +232,18 @@ def _source_name(pack: _File | None) -> str:
     return (pack.rec.get("source.file") if pack is not None else None) or ""
 
 
-def _read_topics(files: _Files) -> tuple[list[_Topic], set[str]]:
+def _read_topics(files: _Files) -> tuple[list[_Topic], set[str], bool]:
+    """The topic files that could be read; the names of those without a usable id (a reference to one is not
+    reported again as unknown); whether some file could not be read at all."""
     topics: list[_Topic] = []
-    # Names of topics whose file could not be read: references to them are not reported again as unknown.
     broken: set[str] = set()
+    unreadable = False
     for name in files.topic_names():
         stem = name.removeprefix(f"{TOPICS_DIR}/").removesuffix(".yaml")
         read = files.parse(name, Topic)
         if read is None:
             broken.add(stem)
+            unreadable = True
             files.problems.note(f"{name} could not be read: what refers to '{stem}' was not checked")
             continue
         topic = _Topic(read.doc, read.rec, stem)
@@ -233,14 +253,14 @@ def _read_topics(files: _Files) -> tuple[list[_Topic], set[str]]:
         elif topic_id != stem:
             files.problems.add(read.doc, ("id",), f"{shown(topic_id)} should match the file name '{stem}.yaml'")
         topics.append(topic)
-    return topics, broken
+    return topics, broken, unreadable
 
 
 def _in_file_order(problems: list[Problem], source_file: str) -> list[Problem]:
     """Problems sorted as an editor walks the pack: the manifest, each topic file, the timeline, the source."""
+    order = {PACK_FILE: 0, TIMELINE_FILE: 2, source_file: 3}
 
     def rank(problem: Problem) -> tuple[int, str, int]:
-        order = {PACK_FILE: 0, TIMELINE_FILE: 2, source_file: 3}
         group = 1 if problem.file.startswith(f"{TOPICS_DIR}/") else order.get(problem.file, 4)
         return group, problem.file if group == 1 else "", problem.line or 0
 
@@ -255,6 +275,7 @@ class _Check:
 
     def __init__(self, problems: _Collector, topics: list[_Topic], broken: set[str], timeline: _File | None) -> None:
         self.problems, self.topics, self.broken, self.timeline = problems, topics, broken, timeline
+        self.unreadable = False  # some topic file could not be read: it may have claimed any heading
         self.by_id: dict[str, _Topic] = {}
         for t in topics:
             if t.rec.get("id") is not None:
@@ -385,7 +406,7 @@ class _Check:
         return list(starts.values())
 
     def uncovered(self, lines: tuple[Line, ...], starts: dict[int, tuple[Line, bool]], source_file: str) -> None:
-        if self.broken:
+        if self.unreadable:
             self.problems.note("headings without a topic were not looked for: a topic file could not be read")
         else:
             for heading in heading_lines(lines):

@@ -72,6 +72,9 @@ class YamlDocument:
     def __init__(self, name: str, data: Any, text: str, node: Node | None = None, duplicates: bool = False) -> None:
         self.name, self.data, self._text, self._node = name, data, text, node
         self.has_duplicates = duplicates
+        # Each mapping's keys, indexed when a line in it is first asked for: a file with many faults in one big
+        # mapping must not scan it once per fault.
+        self._keys: dict[int, dict[Any, tuple[Node, Node]]] = {}
 
     @property
     def node(self) -> Node | None:
@@ -89,7 +92,7 @@ class YamlDocument:
         best = node.start_mark.line + 1 if node is not None else None
         for part in path:
             if isinstance(node, MappingNode) and isinstance(part, str):
-                pair = next(((k, v) for k, v in node.value if getattr(k, "value", None) == part), None)
+                pair = self._keys_of(node).get(part)
                 if pair is None:
                     return best
                 node, best = pair[1], pair[0].start_mark.line + 1
@@ -99,6 +102,15 @@ class YamlDocument:
             else:
                 return best
         return best
+
+    def _keys_of(self, node: MappingNode) -> dict[Any, tuple[Node, Node]]:
+        found = self._keys.get(id(node))
+        if found is None:
+            found = {}
+            for key, value in node.value:
+                found.setdefault(getattr(key, "value", None), (key, value))
+            self._keys[id(node)] = found
+        return found
 
     def duplicates(self) -> Iterator[tuple[KeyPath, int, int]]:
         """(path of the repeated key, line of its first use, line of the repeat) for every key given twice."""
@@ -197,7 +209,7 @@ class _EventBuilder:
         return value
 
     def mapping(self, out: dict[Any, Any], depth: int) -> None:
-        get, value = self.get, self.value
+        get, value, loader, anchors = self.get, self.value, self.loader, self.anchors
         while True:
             event = get()
             kind = type(event)
@@ -205,8 +217,18 @@ class _EventBuilder:
                 return
             if kind is not ScalarEvent:
                 raise _Unusual  # a mapping, a list or an alias as a key
-            key = value(event, depth)
-            item = value(get(), depth)
+            key = event.value
+            if event.tag is not None or (event.implicit[0] and key[:1] in _MAYBE_NOT_TEXT):
+                key = _scalar(loader, event, key)
+            if event.anchor is not None:
+                anchors[event.anchor] = key
+            event = get()
+            if type(event) is ScalarEvent and event.anchor is None:  # the usual case, without a call
+                item = event.value
+                if event.tag is not None or (event.implicit[0] and item[:1] in _MAYBE_NOT_TEXT):
+                    item = _scalar(loader, event, item)
+            else:
+                item = value(event, depth)
             if key in out:
                 self.duplicates = True
             out[key] = item
@@ -284,7 +306,10 @@ _STARTS_HERE: Final = (
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
-    problem = clip(exc.problem or exc.context or "invalid YAML", 300)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.problem and exc.context and not exc.context.startswith("while "):
+        problem = f"{exc.context}, {exc.problem}"  # "expected a single document…, but found another document"
+    problem = clip(problem, 300)
     at, opened = exc.problem_mark, exc.context_mark
     if at is None:
         return YamlSyntaxError(opened.line + 1 if opened else None, f"YAML syntax error: {problem}")
