@@ -197,3 +197,11 @@ def test_the_cli_lists_every_unreadable_file_at_once(pack: Path, tmp_path: Path)
         f"topics/outside.yaml: is outside the content folder (it links to {tmp_path})",
     ):
         assert expected in result.stderr
+
+
+@pytest.mark.parametrize("name", ["x" * 5000, "bad\0name"])
+def test_a_content_folder_name_the_system_refuses(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        load_library(tmp_path / name)
+    assert "content folder not" in str(caught.value)
+    assert len(str(caught.value)) < 1000

@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import limits
 from . import fields
 from . import files as bounded
-from .errors import ContentError, Problem, shown
+from .errors import ContentError, Problem, clip, shown
 from .fields import COLOUR_PATTERN, ID_PATTERN, URL_PATTERN, Record, build
 from .files import Unreadable, read_text
 from .models import (
@@ -205,7 +205,12 @@ def load_library(content_dir: Path | str) -> Library:
 
 
 def _load(root: Path) -> Library:
-    if not root.is_dir():
+    try:
+        found = root.is_dir()
+    except (OSError, ValueError) as exc:  # a name the system refuses: too long, or with a NUL in it
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ContentError([Problem(clip(str(root)), None, "", f"content folder not usable ({reason})")]) from None
+    if not found:
         raise ContentError([Problem(str(root), None, "", "content folder not found")])
     problems = _Collector()
     files = _Files(root, problems)
