@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,11 @@ def test_a_content_folder_name_the_system_refuses(tmp_path: Path, name: str) -> 
         load_library(tmp_path / name)
     assert "content folder not" in str(caught.value)
     assert len(str(caught.value)) < 1000
+
+
+def test_a_device_among_the_topics_is_never_read(pack: Path) -> None:
+    try:
+        os.mknod(pack / "topics/zero.yaml", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # what /dev/zero is
+    except PermissionError:
+        pytest.skip("this machine does not let even root make a device node")
+    assert "topics/zero.yaml: is a character device, not a regular file" in problems_of(pack)
