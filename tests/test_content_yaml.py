@@ -87,3 +87,10 @@ def test_a_pack_broken_everywhere_is_listed_in_a_bounded_length(pack: Path) -> N
         load_library(pack)
     assert len(caught.value.problems) == 1000
     assert "2000 more problems are not listed" in str(caught.value)
+
+
+def test_an_alias_bomb_with_a_repeated_key_is_looked_at_once_per_node() -> None:
+    lines = ["a0: &a0 {k: 1, k: 2}"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]  # 9**11 paths, 12 nodes
+    doc = parse_yaml("\n".join(lines) + "\n", "x.yaml")
+    assert [(path[-1], first, line) for path, first, line in doc.duplicates()] == [("k", 1, 1)]

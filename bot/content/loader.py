@@ -95,21 +95,54 @@ RULES: dict[type, Callable[[Record], None]] = {
 
 
 @dataclass
+class _Pending:
+    """A problem whose line is looked up only if it is listed: finding it may mean composing its file's nodes."""
+
+    file: str
+    doc: YamlDocument | None
+    path: KeyPath
+    message: str
+    line: int | None
+
+    def problem(self) -> Problem:
+        line = self.doc.line(self.path) if self.doc is not None else self.line
+        return Problem(self.file, line, format_key(self.path), self.message)
+
+
+@dataclass
 class _Collector:
     """Gathers problems across files so the editor sees all of them at once."""
 
-    problems: list[Problem] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def add(self, doc: YamlDocument | str, path: KeyPath, message: str, line: int | None = None) -> None:
         if isinstance(doc, YamlDocument):
-            name, line = doc.name, doc.line(path)
+            self.pending.append(_Pending(doc.name, doc, path, message, None))
         else:
-            name = doc
-        self.problems.append(Problem(name, line, format_key(path), message))
+            self.pending.append(_Pending(doc, None, path, message, line))
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def listed(self, source_file: str) -> list[Problem]:
+        """The first MAX_PROBLEMS problems as an editor walks the pack: the manifest, each topic file, the
+        timeline, the source; by line within a file. A note says how many more there are."""
+        order = {PACK_FILE: 0, TIMELINE_FILE: 2, source_file: 3}
+
+        def rank(file: str) -> tuple[int, str]:
+            return (1, file) if file.startswith(f"{TOPICS_DIR}/") else (order.get(file, 4), file)
+
+        by_file: dict[str, list[_Pending]] = {}
+        for item in self.pending:
+            by_file.setdefault(item.file, []).append(item)
+        out: list[Problem] = []
+        for file in sorted(by_file, key=rank):
+            if len(out) < MAX_PROBLEMS:
+                out += sorted((p.problem() for p in by_file[file]), key=lambda p: p.line or 0)
+        if len(self.pending) > MAX_PROBLEMS:
+            self.note(f"{len(self.pending) - MAX_PROBLEMS} more problems are not listed")
+        return out[:MAX_PROBLEMS]
 
 
 @dataclass
@@ -223,11 +256,9 @@ def _load(root: Path) -> Library:
     check = _Check(problems, topics, broken, timeline)
     check.unreadable = unreadable
     library = check.run(pack, source_text)
-    if problems.problems:
-        found = _in_file_order(problems.problems, _source_name(pack))
-        if len(found) > MAX_PROBLEMS:
-            problems.note(f"{len(found) - MAX_PROBLEMS} more problems are not listed")
-        raise ContentError(found[:MAX_PROBLEMS], problems.notes)
+    if problems.pending:
+        listed = problems.listed(_source_name(pack))
+        raise ContentError(listed, problems.notes)
     assert library is not None
     log.debug("loaded pack %s: %d topics, %d events", library.pack.version, len(topics), len(library.timeline))
     return library
@@ -261,17 +292,6 @@ def _read_topics(files: _Files) -> tuple[list[_Topic], set[str], bool]:
     return topics, broken, unreadable
 
 
-def _in_file_order(problems: list[Problem], source_file: str) -> list[Problem]:
-    """Problems sorted as an editor walks the pack: the manifest, each topic file, the timeline, the source."""
-    order = {PACK_FILE: 0, TIMELINE_FILE: 2, source_file: 3}
-
-    def rank(problem: Problem) -> tuple[int, str, int]:
-        group = 1 if problem.file.startswith(f"{TOPICS_DIR}/") else order.get(problem.file, 4)
-        return group, problem.file if group == 1 else "", problem.line or 0
-
-    return sorted(problems, key=rank)
-
-
 # --- the rules across files -----------------------------------------------------------------------------------
 
 
@@ -299,7 +319,7 @@ class _Check:
         citer = _Citer(self.problems, blocks, self.topics)
         points = {t.stem: citer.points(t) for t in self.topics}
         cited = [(e, citer.cite(doc, e, topic)) for doc, e, topic in events]
-        if self.problems.problems or pack is None:
+        if self.problems.pending or pack is None:
             return None
         return self.build(pack, source_text, citer, points, cited)
 

@@ -117,8 +117,12 @@ class YamlDocument:
         if not self.has_duplicates or self.node is None:
             return
         todo: list[tuple[KeyPath, Node]] = [((), self.node)]
+        seen: set[int] = set()  # a node reached again through an alias is looked at once
         while todo:
             path, node = todo.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
             if isinstance(node, SequenceNode):
                 todo += [((*path, index), item) for index, item in enumerate(node.value)]
             elif isinstance(node, MappingNode):
