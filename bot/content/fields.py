@@ -3,9 +3,9 @@
 A model in `models.py` declares each of its fields with `text_field()`, `whole_field()`, `texts_field()`,
 `record_field()` or `records_field()`: the YAML key it is read from, whether it is required, and what makes it
 valid. `read()` checks a YAML mapping against those declarations and returns what it found, every fault located by
-its key path;
-`build()` turns a faultless `Record` into the frozen model. Nothing else in the loader names a field's type or
-limits, so adding a field is one line on its model (and its line in content/README.md).
+its key path; `build()` turns a faultless `Record` into the frozen model. Nothing else in the loader names a
+field's type or limits, so adding a field is one line on its model (and its line in content/README.md). Rules
+that tie several fields together (a command or a parent, never both) are the loader's `RULES`.
 """
 
 from __future__ import annotations

@@ -252,7 +252,7 @@ def _load(root: Path) -> Library:
     timeline = files.parse(TIMELINE_FILE, TimelineFile)
     source_text = files.source(pack) if pack is not None else None
     if source_text is None:
-        problems.note("the quotes and blocks were not checked against the source text, which could not be read")
+        problems.note("the quotes and blocks were not checked: the source text could not be found or read")
     check = _Check(problems, topics, broken, timeline)
     check.unreadable = unreadable
     library = check.run(pack, source_text)
@@ -280,7 +280,7 @@ def _read_topics(files: _Files) -> tuple[list[_Topic], set[str], bool]:
         if read is None:
             broken.add(stem)
             unreadable = True
-            files.problems.note(f"{name} could not be read: what refers to '{stem}' was not checked")
+            files.problems.note(f"{name} could not be used: what refers to '{stem}' was not checked")
             continue
         topic = _Topic(read.doc, read.rec, stem)
         topic_id = read.rec.get("id")
@@ -432,7 +432,7 @@ class _Check:
 
     def uncovered(self, lines: tuple[Line, ...], starts: dict[int, tuple[Line, bool]], source_file: str) -> None:
         if self.unreadable:
-            self.problems.note("headings without a topic were not looked for: a topic file could not be read")
+            self.problems.note("headings without a topic were not looked for: a topic file could not be used")
         else:
             for heading in heading_lines(lines):
                 if heading.number not in starts:
