@@ -20,10 +20,11 @@ from typing import Any, Final
 import yaml
 
 from ..text import clip
+from .files import MAX_SOURCE_BYTES, MAX_YAML_BYTES, Unreadable, read_text
 from .loader import PACK_FILE, TIMELINE_FILE, TOPICS_DIR
 from .models import Block, Paragraph
 from .source import Line, cut_blocks, find_start, heading_lines, lines_of, normalise
-from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, read_yaml
+from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, parse_yaml
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,17 @@ class _Pack:
     quotes: list[Quote]
 
 
+def read_yaml(root: Path, name: str) -> YamlDocument:
+    """One file of the pack, read within the loader's bounds; `YamlSyntaxError` if it cannot be used."""
+    try:
+        return parse_yaml(read_text(root / name, root.resolve(), MAX_YAML_BYTES), name)
+    except Unreadable as exc:
+        raise YamlSyntaxError(None, str(exc)) from exc
+
+
 def source_file_of(root: Path) -> str:
     """The pack's source file, relative to `root`, as pack.yaml names it ("" if it names none)."""
-    pack = read_yaml(root / PACK_FILE, PACK_FILE)
+    pack = read_yaml(root, PACK_FILE)
     source = pack.data.get("source") if isinstance(pack.data, dict) else None
     return str(source.get("file")) if isinstance(source, dict) and source.get("file") else ""
 
@@ -128,7 +137,7 @@ def _read_pack(root: Path) -> _Pack:
     quotes: list[Quote] = []
     for path in sorted((root / TOPICS_DIR).glob("*.yaml")):
         try:
-            doc = read_yaml(path, f"{TOPICS_DIR}/{path.name}")
+            doc = read_yaml(root, f"{TOPICS_DIR}/{path.name}")
         except YamlSyntaxError:
             continue
         if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
@@ -136,7 +145,7 @@ def _read_pack(root: Path) -> _Pack:
             quotes += _quotes(doc, "points", doc.data["id"])
     if (root / TIMELINE_FILE).is_file():
         try:
-            timeline = read_yaml(root / TIMELINE_FILE, TIMELINE_FILE)
+            timeline = read_yaml(root, TIMELINE_FILE)
             quotes += _quotes(timeline, "events", None)
         except YamlSyntaxError:
             pass
@@ -202,7 +211,10 @@ def drift(content_dir: Path, source_text: str | None = None, source_name: str | 
     """The pack in `content_dir` against `source_text` (default: its own source file)."""
     pack = _read_pack(content_dir)
     if source_text is None:
-        source_text = (content_dir / pack.source_file).read_text(encoding="utf-8")
+        try:
+            source_text = read_text(content_dir / pack.source_file, content_dir.resolve(), MAX_SOURCE_BYTES)
+        except Unreadable as exc:
+            raise YamlSyntaxError(None, f"{pack.source_file}: {exc}") from exc
         source_name = pack.source_file
     report = DriftReport(source_name or "the new text")
     lines = lines_of(source_text)
