@@ -178,7 +178,10 @@ TOPIC_FIELDS = {
     "related",
     "aliases",
 }
-POINT_FIELDS = {"heading", "text", "quote", "paragraph"}
+POINT_FIELDS = {"heading", "text", "quote", "paragraph", "asks"}
+# `asks:` on a point: the questions it answers, in members' words (search reads them; nothing shows them).
+ASK_CHARS = 200
+MAX_ASKS = 10
 OPTION_FIELDS = {"name", "description"}
 BLOCK_FIELDS = {"heading", "starts"}
 EVENT_FIELDS = {"id", "when", "title", "text", "quote", "topic", "paragraph"}
@@ -191,6 +194,7 @@ class _RawPoint:
     text: str
     quote: str
     paragraph: int
+    asks: tuple[str, ...] = ()
 
 
 @dataclass
@@ -377,8 +381,11 @@ def _parse_topic(doc: YamlDocument, problems: _Collector) -> _RawTopic | None:
         quote = p.text("quote")
         paragraph = p.integer("paragraph")
         _check_body(p, text, quote)
+        asks = p.texts("asks", max_len=ASK_CHARS)
+        if len(asks) > MAX_ASKS:
+            p.fail("asks", f"has {len(asks)} questions; at most {MAX_ASKS}")
         if heading and text and quote and paragraph:
-            points.append(_RawPoint(("points", index), heading, text, quote, paragraph))
+            points.append(_RawPoint(("points", index), heading, text, quote, paragraph, asks))
     related = r.texts("related", max_len=64, pattern=ID_PATTERN)
     aliases = r.texts("aliases", max_len=limits.CHOICE_NAME)
 
@@ -531,7 +538,7 @@ def _assemble(
         for rp in t.points:
             citation = cite(t.doc, rp.path, t, rp.paragraph, rp.quote)
             if citation is not None:
-                points.append(Point(rp.heading, rp.text, rp.quote, citation))
+                points.append(Point(rp.heading, rp.text, rp.quote, citation, rp.asks))
         assert t.start is not None
         built.append(
             Topic(

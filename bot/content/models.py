@@ -71,6 +71,8 @@ class Point:
     text: str
     quote: str
     citation: Citation
+    # Questions this point answers, in members' words; searched, never shown.
+    asks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
