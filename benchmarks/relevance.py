@@ -79,10 +79,7 @@ def opened_paragraphs(library: Library, hit: Hit) -> set[tuple[str, int]]:
     if target is None:
         return set()
     key, page = target
-    if key == TIMELINE:
-        document = timeline_document(library)
-    else:
-        document = topic_document(library, library.topic(hit.topic))
+    document = timeline_document(library) if key == TIMELINE else topic_document(library, library.topic(hit.topic))
     pages = layout(document)
     return {cite for entry in pages[min(page, len(pages) - 1)] for cite in entry.cites}
 

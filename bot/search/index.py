@@ -456,18 +456,26 @@ class SearchIndex:
             total += weight
             for rowid in found:
                 cover[rowid] += weight
-        near: Counter[int] = Counter()
+        # Two words of the query side by side, in its order, count fully; merely close together, half; and
+        # as with single words, a pair few rows hold counts for more ("Iraq War" is in every other row).
+        near: dict[int, float] = {}
         pairs = list(itertools.pairwise(groups))
+        rarest = math.log(1 + len(self._rows))
         for first, second in pairs:
             combinations = list(itertools.islice(itertools.product(first, second), NEAR_COMBINATIONS))
-            expression = " OR ".join(f"NEAR({_quote(a)} {_quote(b)}, {NEAR_TOKENS})" for a, b in combinations)
-            near.update(self._rows_matching(expression, rowids))
+            close = " OR ".join(f"NEAR({_quote(a)} {_quote(b)}, {NEAR_TOKENS})" for a, b in combinations)
+            phrase = " OR ".join(_quote(f"{a} {b}") for a, b in combinations)
+            for expression in (close, phrase):
+                found = self._rows_matching(expression, rowids)
+                weight = 0.5 * math.log(1 + len(self._rows) / max(1, len(found))) / rarest
+                for rowid in found:
+                    near[rowid] = near.get(rowid, 0.0) + weight
         best = max(-rank for _, rank in candidates) or 1.0
         scored: list[tuple[int, float]] = []
         for rowid, rank in candidates:
             score = SCORE_COVER * cover[rowid] / (total or 1.0) + SCORE_BM25 * -rank / best
             if pairs:
-                score += SCORE_NEAR * near[rowid] / len(pairs)
+                score += SCORE_NEAR * near.get(rowid, 0.0) / len(pairs)
             if question.asks_when and self._timed[rowid - 1]:
                 score += SCORE_WHEN
             scored.append((rowid, score))
