@@ -178,4 +178,3 @@ async def test_empty_or_stop_word_questions_get_a_helpful_answer(tmp_path: Path,
         reply = await reply_in(sim, dm.id)
         assert reply.buttons(), "never a dead end"
     sim.assert_no_rejections()
-
