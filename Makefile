@@ -49,3 +49,4 @@ test: lint
 
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/interactions.py
+	$(PY) -m benchmarks.messages
