@@ -178,3 +178,9 @@ async def test_empty_or_stop_word_questions_get_a_helpful_answer(tmp_path: Path,
         reply = await reply_in(sim, dm.id)
         assert reply.buttons(), "never a dead end"
     sim.assert_no_rejections()
+
+
+def test_the_settings_read_from_the_environment() -> None:
+    assert (Settings().answer_dms, Settings().answer_mentions) == (True, False)
+    read = Settings.from_mapping({"ANSWER_DMS": "false", "ANSWER_MENTIONS": "true"})
+    assert (read.answer_dms, read.answer_mentions) == (False, True)
