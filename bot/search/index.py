@@ -93,7 +93,7 @@ _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 _STOPWORDS: Final = STOPWORDS
 # An autocomplete pick: what a chosen suggestion sends instead of words (see `pick_value`).
 PICK_MARK: Final = "§"
-_PICK: Final = re.compile(rf"{PICK_MARK}(?P<kind>topic|event):(?P<id>[a-z0-9-]{{1,80}})(?:#(?P<point>[0-9]{{1,6}}))?")
+_PICK: Final = re.compile(rf"{PICK_MARK}(?P<kind>topic|event):(?P<id>[a-z0-9-]{{1,100}})(?:#(?P<point>[0-9]{{1,6}}))?")
 
 
 class Kind(StrEnum):
@@ -736,7 +736,8 @@ class SearchIndex:
         than running a search for its words.
         """
         terms = query_terms(query)
-        choices = _Choices()
+        # Values are picks, which name an id: one too long to fit is left out rather than cut.
+        choices = _Choices(ids=True)
         if not terms:
             for topic in itertools.islice(self.library.topics, AUTOCOMPLETE_CHOICES):
                 choices.offer(topic.title.casefold(), self._breadcrumbs[topic.id], pick_value(Kind.TOPIC, topic.id))
