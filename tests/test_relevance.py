@@ -1,8 +1,8 @@
 """The relevance benchmark runs on the relevance set, and search keeps to the floors set from its figures.
 
-Floors, not targets: top-1 0.962, top-3 0.987, MRR 0.975 and every out-of-scope question answered honestly
-were measured when they were set (`python -m benchmarks.relevance`); a change that drops below these made
-search answer members worse, and should say why or be undone.
+Floors, not targets. Measured when they were set (`python -m benchmarks.relevance`): top-1 0.962, top-3 0.987,
+MRR 0.975, every out-of-scope question answered honestly; without the pack's `asks:` (`--no-asks`) top-1
+0.873. A change that drops below a floor made search answer members worse, and should say why or be undone.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ TOP1_FLOOR = 0.93
 TOP3_FLOOR = 0.97
 MRR_FLOOR = 0.95
 # The document's own words alone (no `asks:`) must stay useful too: the pack's questions add, never carry.
-BARE_TOP1_FLOOR = 0.80
+BARE_TOP1_FLOOR = 0.85
 
 
 def test_the_relevance_set_is_big_and_varied_enough() -> None:

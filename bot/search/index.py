@@ -75,8 +75,8 @@ _WEIGHT_ALIASES: Final = 14.0
 # How a candidate's score is made (each part is 0–1 before weighting), and how close to the best a hit must
 # score to be listed at all. Tuned on tests/data/relevance.yaml (python -m benchmarks.relevance).
 SCORE_COVER: Final = 6.0
-SCORE_BM25: Final = 2.5
-SCORE_NEAR: Final = 2.0
+SCORE_BM25: Final = 3.5
+SCORE_NEAR: Final = 1.0
 SCORE_WHEN: Final = 2.5
 RELEVANT: Final = 0.7
 # Words this close together (FTS5 NEAR, in tokens) count as a phrase of the query.
