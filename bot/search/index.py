@@ -417,7 +417,7 @@ class SearchIndex:
                 groups.append([term])
                 continue
             fixed = self._lexicon.corrections(term, 3)
-            if fixed and likely_typo(term, fixed[0]):
+            if fixed and likely_typo(term):
                 groups.append(fixed)
                 corrections.append((term, fixed[0]))
                 continue
