@@ -186,6 +186,9 @@ class SearchIndex:
             self._build_documents()
             self._build_names()
         self._lexicon, self._name_lexicon = self._vocabularies()
+        # wordfreq reads its word list on first use (a few hundred ms, once per process): here, not in the first
+        # member's search, which has Discord's 3 s to answer.
+        is_english("nato")
         log.debug(
             "search index: %d rows, %d names, %d words in %.1f ms",
             len(self._rows),
