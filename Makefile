@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format check sync help
+.PHONY: run test lint format check sync help new-pack
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run     run the bot (reads .env; see README.md)"
 	@echo "make test    lint and run the test suite"
 	@echo "make check   validate the content pack"
+	@echo "make new-pack SOURCE=doc.md OUT=mypack   make a content pack from your own document"
 	@echo "make format  format the code with ruff"
 
 $(PY):
@@ -32,12 +33,18 @@ run: $(VENV)/.installed-run
 check: $(VENV)/.installed-run
 	$(PY) -m bot check
 
+new-pack: $(VENV)/.installed-run
+	@test -n "$(SOURCE)" -a -n "$(OUT)" || { echo "usage: make new-pack SOURCE=document OUT=folder [ARGS=--force]"; exit 2; }
+	$(PY) -m bot new-pack "$(SOURCE)" --out "$(OUT)" $(ARGS)
+
 sync: $(VENV)/.installed-run
 	$(PY) -m bot sync $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .

@@ -25,8 +25,9 @@ import discord
 
 from bot.app.client import create_bot
 from bot.settings import Settings
-from bot.simulator import DiscordSimulator, run_client
+from bot.simulator import DiscordSimulator
 from bot.simulator.messages import post_message
+from tests.rig import run_client
 
 log = logging.getLogger(__name__)
 

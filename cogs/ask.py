@@ -21,7 +21,8 @@ from bot.app.client import ReferenceBot
 from bot.app.replies import message_kwargs
 from bot.app.tree import UserCooldowns
 from bot.render import Viewer
-from cogs.search import index_of, search_answer
+from bot.search import index_of
+from cogs.search import search_answer
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class Ask(commands.Cog):
             # Answering "slow down" to every message would be the very flood the limit is there to stop.
             log.info("message from %s not answered: over the cooldown", message.author.id)
             return
-        answer = search_answer(index_of(self.bot, self.bot.library), question, Viewer(message.author.id))
+        answer = search_answer(index_of(self.bot.library), question, Viewer(message.author.id))
         try:
             await message.reply(mention_author=False, **message_kwargs(answer))
         except discord.HTTPException:

@@ -8,7 +8,6 @@ opens a result, `nir:search:…` runs the search again ("Back to results").
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Final, Self
 
@@ -16,42 +15,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
-from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
-from bot.app.lookup import library_of
-from bot.app.navigation import STALE, _Navigation
+from bot.app.lookup import complete_search, library_of, search_of
+from bot.app.navigation import STALE, Navigation
 from bot.app.replies import send
-from bot.content import Library
+from bot.app.tree import suggestions
 from bot.render import Reply, Viewer, render_notice
 from bot.render.search import HIT_TEMPLATE, NO_POINT, SEARCH_TEMPLATE, render_answer, render_hit, render_pick
 from bot.search import MAX_QUERY_CHARS, SearchIndex, read_pick
 
-log = logging.getLogger(__name__)
-
 RESULTS: Final = 5
-
-
-def index_of(client: discord.Client, library: Library) -> SearchIndex:
-    """The bot's index for `library`; built here if the bot has none for that library."""
-    index = getattr(client, "search", None)
-    if isinstance(index, SearchIndex) and index.library is library:
-        return index
-    return _fallback_index(library)
-
-
-_fallback: dict[int, SearchIndex] = {}
-
-
-def _fallback_index(library: Library) -> SearchIndex:
-    # Keyed by identity and kept to one entry, so a swapped-out library is let go at the next build.
-    key = id(library)
-    index = _fallback.get(key)
-    if index is None or index.library is not library:
-        _fallback.clear()
-        log.info("building a search index for the current library (the bot has none for it)")
-        index = _fallback[key] = SearchIndex(library)
-    return index
 
 
 def search_answer(index: SearchIndex, query: str, viewer: Viewer) -> Reply:
@@ -63,7 +36,7 @@ def search_answer(index: SearchIndex, query: str, viewer: Viewer) -> Reply:
 
 
 class SearchAgainButton(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=SEARCH_TEMPLATE,
 ):
@@ -79,18 +52,18 @@ class SearchAgainButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, match["query"], int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
-        index = index_of(interaction.client, library_of(interaction))
-        await self.show(interaction, search_answer(index, self.query, viewer), editing)
+        await self.show(interaction, search_answer(search_of(interaction), self.query, viewer), editing)
 
 
 class OpenHitButton(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=HIT_TEMPLATE,
 ):
@@ -104,19 +77,19 @@ class OpenHitButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         point = None if match["point"] == NO_POINT else int(match["point"])
         return cls(item, match["key"], point, match["query"] or "", int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
         answer = render_hit(library_of(interaction), self.key, self.point, viewer, self.query)
         await self.show(interaction, answer, editing)
 
 
 class Search(commands.Cog):
-    @everywhere
     @app_commands.command(name="search", description="Search the document for words or a phrase; typos are fine")
     @app_commands.describe(
         query="Words to look for, e.g. insurgency or training",
@@ -124,29 +97,19 @@ class Search(commands.Cog):
     )
     async def search(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ReferenceBot],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
         private: bool = False,
     ) -> None:
         viewer = Viewer(interaction.user.id, private)
-        index = index_of(interaction.client, library_of(interaction))
-        await send(interaction, search_answer(index, query, viewer))
+        await send(interaction, search_answer(search_of(interaction), query, viewer))
 
     @search.autocomplete("query")
+    @suggestions
     async def query_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[ReferenceBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            pairs = index_of(interaction.client, library_of(interaction)).complete_search(current)
-        except Exception:
-            # A suggestion list is a convenience: an empty one beats an error the user cannot act on.
-            log.exception("autocomplete for /search failed on %r", current)
-            return []
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in pairs[: limits.AUTOCOMPLETE_CHOICES]
-            if 1 <= len(name) <= limits.CHOICE_NAME and 1 <= len(value) <= limits.CHOICE_VALUE
-        ]
+        return complete_search(interaction, current)
 
 
 DYNAMIC_ITEMS: Final = (SearchAgainButton, OpenHitButton)

@@ -20,8 +20,9 @@ import pytest
 
 from bot.app.client import ReferenceBot, create_bot
 from bot.settings import Settings
-from bot.simulator import DiscordSimulator, SimMessage, run_client
+from bot.simulator import DiscordSimulator, SimMessage
 from bot.simulator.messages import post_message
+from tests.rig import run_client
 
 CHANNEL_MESSAGE = 4
 UPDATE_MESSAGE = 7

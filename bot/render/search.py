@@ -90,7 +90,7 @@ def _as_typed(query: str, word: str) -> str:
     """`word` (casefolded, as search reads it) as the member typed it, e.g. "France"."""
     for typed in _WORDS.findall(clean_text(query)):
         if typed.casefold() == word:
-            return typed
+            return str(typed)
     return word
 
 

@@ -41,7 +41,7 @@ from typing import Final
 
 from rapidfuzz import fuzz, process, utils
 
-from ..content.models import Library, TimelineEvent, Topic
+from ..content.models import Citation, Library, TimelineEvent, Topic
 from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
 from ..text import clean_text, clip, escape_markdown
 from .lexicon import Lexicon, is_english, likely_typo
@@ -458,7 +458,7 @@ class SearchIndex:
         if not candidates:
             return []
         rowids = [rowid for rowid, _ in candidates]
-        cover: Counter[int] = Counter()
+        cover: dict[int, float] = {}
         total = 0.0
         for group in groups:
             found = self._rows_matching(self._expression([group], "OR"), rowids)
@@ -466,7 +466,7 @@ class SearchIndex:
             weight = math.log(1 + len(self._rows) / max(1, len(found)))
             total += weight
             for rowid in found:
-                cover[rowid] += weight
+                cover[rowid] = cover.get(rowid, 0.0) + weight
         # Two words of the query side by side, in its order, count fully; merely close together, half; and
         # as with single words, a pair few rows hold counts for more ("Iraq War" is in every other row).
         near: dict[int, float] = {}
@@ -484,7 +484,7 @@ class SearchIndex:
         best = max(-rank for _, rank in candidates) or 1.0
         scored: list[tuple[int, float]] = []
         for rowid, rank in candidates:
-            score = SCORE_COVER * cover[rowid] / (total or 1.0) + SCORE_BM25 * -rank / best
+            score = SCORE_COVER * cover.get(rowid, 0.0) / (total or 1.0) + SCORE_BM25 * -rank / best
             if pairs:
                 score += SCORE_NEAR * near.get(rowid, 0.0) / len(pairs)
             if question.asks_when and self._timed[rowid - 1]:
@@ -531,6 +531,7 @@ class SearchIndex:
 
     def _hit(self, rowid: int, point: int | None, score: float, snippet: str | None) -> Hit:
         row = self._rows[rowid - 1]
+        citation: Citation | None
         if row.kind is Kind.EVENT:
             citation = self._events[row.target].citation
         else:

@@ -127,7 +127,7 @@ class GatewayConnection:
 
     def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: str | None) -> None:
         self.ws = ws
-        self.transport: asyncio.transports.BaseTransport | None = request.transport
+        self.transport: asyncio.Transport | None = request.transport
         self.path = request.path
         self._compressor: Callable[[bytes], bytes] | None = None
         if compress == "zlib-stream":
@@ -328,6 +328,7 @@ class Gateway:
         finally:
             conn.broken = True
             session = conn.session
+            close_code: int | None
             if conn.server_close_code is not None:
                 close_code, ends_session = conn.server_close_code, conn.server_close_code in _SERVER_ENDING_CLOSES
             else:

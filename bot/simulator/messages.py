@@ -42,7 +42,8 @@ async def post_message(
         _notifier=sim.notifier,
     )
     sim.messages[message.id] = message
-    session = sim._message_session(channel.guild_id, channel.id)
+    # The simulator's own rule for which session gets a channel's messages: this module is part of it.
+    session = sim._message_session(channel.guild_id, channel.id)  # noqa: SLF001
     if session is not None:
         data = payloads.gateway_message_payload(message)
         mentioned = [sim.users[int(i)] for i in dict.fromkeys(USER_MENTION.findall(content)) if int(i) in sim.users]
