@@ -56,3 +56,4 @@ test: lint
 
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/interactions.py
+	$(PY) -m benchmarks.messages

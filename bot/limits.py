@@ -56,6 +56,9 @@ TOKEN_LIFETIME_SECONDS: Final = 15 * 60
 SHORT_NAME: Final = 60
 SUMMARY: Final = 200
 POINT_HEADING: Final = 80
+# The questions a point answers, for search (`asks:`): each this long at most, and this many per point.
+ASK: Final = 200
+ASKS_PER_POINT: Final = 10
 # A point is shown as one embed field: its text, then its quote and citation. The citation and the
 # markup around the quote take well under 100 characters.
 POINT_BODY: Final = FIELD_VALUE - 100

@@ -76,6 +76,9 @@ class Settings:
     playground_host: str = "127.0.0.1"
     playground_port: int = 8765
     require_token: bool = False
+    # Questions by message (cogs/ask.py): DMs cost nothing extra; mentions need every server message delivered.
+    answer_dms: bool = True
+    answer_mentions: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | str | None = ".env") -> Settings:
@@ -124,6 +127,8 @@ class Settings:
             "playground_host": get("PLAYGROUND_HOST", _host, "a host name or IP address to bind"),
             "playground_port": get("PLAYGROUND_PORT", tcp_port, "a TCP port from 1 to 65535"),
             "require_token": get("REQUIRE_TOKEN", _flag, "true or false"),
+            "answer_dms": get("ANSWER_DMS", _flag, "true or false"),
+            "answer_mentions": get("ANSWER_MENTIONS", _flag, "true or false"),
         }
         shard_ids, shard_count = kwargs["shard_ids"], kwargs["shard_count"]
         if shard_ids is not None and shard_count is None:

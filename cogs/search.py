@@ -1,14 +1,13 @@
-"""/search: full-text search over the document, with autocomplete, "did you mean", and buttons that open a
-result at its page.
+"""/search: answers a question from the document, with autocomplete, and buttons that open a result at its
+point (marked) with a way back to the results.
 
-Only glue lives here: read the interaction, ask the search index, hand the hits to `bot.render.search`, send
-the `Reply` through `bot.app.replies`. "Open" buttons use the page buttons' custom_id, so the navigation handler
-answers them; this cog handles only its own `nir:search:…` button (search again with corrected words).
+Only glue lives here: read the interaction, ask the search index, hand the answer to `bot.render.search`, send
+the `Reply` through `bot.app.replies`. Its two buttons carry their state in their custom_ids: `nir:hit:…`
+opens a result, `nir:search:…` runs the search again ("Back to results").
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Final, Self
 
@@ -17,26 +16,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import ReferenceBot
-from bot.app.lookup import complete_search, search_of
-from bot.app.navigation import Navigation
+from bot.app.lookup import complete_search, library_of, search_of
+from bot.app.navigation import STALE, Navigation
 from bot.app.replies import send
 from bot.app.tree import suggestions
-from bot.render import Reply, Viewer
-from bot.render.search import SEARCH_TEMPLATE, render_results, render_suggestions
-from bot.search import MAX_QUERY_CHARS, SearchIndex
-
-log = logging.getLogger(__name__)
+from bot.render import Reply, Viewer, render_notice
+from bot.render.search import HIT_TEMPLATE, NO_POINT, SEARCH_TEMPLATE, render_answer, render_hit, render_pick
+from bot.search import MAX_QUERY_CHARS, SearchIndex, read_pick
 
 RESULTS: Final = 5
-SUGGESTIONS: Final = 5
 
 
 def search_answer(index: SearchIndex, query: str, viewer: Viewer) -> Reply:
-    """Results when something matches; otherwise suggestions, so an answer never ends in nothing."""
-    hits = index.search(query, RESULTS)
-    if hits:
-        return render_results(index.library, query, hits, viewer=viewer, corrected=index.corrected(query))
-    return render_suggestions(index.library, query, index.suggest(query, SUGGESTIONS), viewer=viewer)
+    """The reply to `query`: a picked suggestion opens its point; anything else is answered from the index."""
+    picked = read_pick(query)
+    if picked is not None:
+        return render_pick(index.library, *picked, viewer) or render_notice(STALE)
+    return render_answer(index.library, index.answer(query, RESULTS), viewer=viewer)
 
 
 class SearchAgainButton(
@@ -44,7 +40,7 @@ class SearchAgainButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=SEARCH_TEMPLATE,
 ):
-    """A "did you mean" button: searches again for the corrected words its custom_id carries.
+    """ "Back to results": runs the search its custom_id carries again, so nothing is kept per message.
 
     It answers a click as the page buttons do (the invoker's click replaces the message, anyone else gets a
     private answer, and a failure is answered and logged), by sharing their base class.
@@ -64,6 +60,33 @@ class SearchAgainButton(
     async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
         await self.show(interaction, search_answer(search_of(interaction), self.query, viewer), editing)
+
+
+class OpenHitButton(
+    Navigation,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=HIT_TEMPLATE,
+):
+    """A result's number: opens its topic at the page of its point, marked, with "Back to results"."""
+
+    def __init__(
+        self, item: discord.ui.Button[Any], key: str, point: int | None, query: str, invoker: int, private: bool
+    ) -> None:
+        super().__init__(item)
+        self.key, self.point, self.query, self.invoker, self.private = key, point, query, invoker, private
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        assert isinstance(item, discord.ui.Button)
+        point = None if match["point"] == NO_POINT else int(match["point"])
+        return cls(item, match["key"], point, match["query"] or "", int(match["user"]), match["private"] == "1")
+
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
+        viewer, editing = self.viewer_for(interaction)
+        answer = render_hit(library_of(interaction), self.key, self.point, viewer, self.query)
+        await self.show(interaction, answer, editing)
 
 
 class Search(commands.Cog):
@@ -89,10 +112,13 @@ class Search(commands.Cog):
         return complete_search(interaction, current)
 
 
+DYNAMIC_ITEMS: Final = (SearchAgainButton, OpenHitButton)
+
+
 async def setup(bot: ReferenceBot) -> None:
-    bot.add_dynamic_items(SearchAgainButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(Search())
 
 
 async def teardown(bot: ReferenceBot) -> None:
-    bot.remove_dynamic_items(SearchAgainButton)
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS)

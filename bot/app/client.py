@@ -60,6 +60,11 @@ class ReferenceBot(commands.AutoShardedBot):
         intents = discord.Intents.none()
         # GUILD_CREATE is all the bot needs of the gateway; no privileged intent, no message content.
         intents.guilds = True
+        # Questions by message (cogs/ask.py). Discord sends the content of DMs and of messages that mention
+        # the bot without the message-content intent; but the guild-messages intent sends every message of
+        # every channel the bot can see, so it is asked for only when mentions are to be answered.
+        intents.dm_messages = settings.answer_dms
+        intents.guild_messages = settings.answer_mentions
         self.metrics: BotMetrics | None = None
         if settings.shard_ids is not None:
             options["shard_ids"] = list(settings.shard_ids)

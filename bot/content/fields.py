@@ -46,6 +46,7 @@ class Spec:
     model: type | None = None
     convert: Callable[[Any], Any] | None = None
     into: str = ""
+    max_items: int | None = None
 
 
 def _declare(spec: Spec, default: Any) -> Any:
@@ -76,10 +77,17 @@ def whole_field(*, key: str = "", minimum: int = 1, into: str = "", default: Any
 
 
 def texts_field(
-    *, key: str = "", max_len: int, pattern: re.Pattern[str] | None = None, expected: str = "", default: Any = ()
+    *,
+    key: str = "",
+    max_len: int,
+    max_items: int | None = None,
+    pattern: re.Pattern[str] | None = None,
+    expected: str = "",
+    default: Any = (),
 ) -> Any:
     """An optional list of texts; items that are not valid are reported and left out."""
-    return _declare(Spec("texts", key, False, max_len=max_len, pattern=pattern, expected=expected), default)
+    spec = Spec("texts", key, False, max_len=max_len, pattern=pattern, expected=expected, max_items=max_items)
+    return _declare(spec, default)
 
 
 def record_field(model: type, *, key: str = "", required: bool = True, into: str = "", default: Any = _MISSING) -> Any:
@@ -273,6 +281,8 @@ def _texts(spec: Spec, value: Any, path: KeyPath, name: str, rec: Record, rules:
     if not isinstance(value, list):
         rec.faults.append(Fault(path, f"expected a list, got {kind_of(value)}"))
         return None
+    if spec.max_items is not None and len(value) > spec.max_items:
+        rec.faults.append(Fault(path, f"has {len(value)} items; at most {spec.max_items}"))
     out = []
     for index, item in enumerate(value):
         if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(item).strip():

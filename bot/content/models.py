@@ -98,6 +98,8 @@ class Point:
     text: str = text_field()
     quote: str = text_field()
     citation: Citation = whole_field(key="paragraph", into=CITED)  # noqa: RUF009 (a field declaration)
+    # Questions this point answers, in members' words; search reads them, nothing shows them.
+    asks: tuple[str, ...] = texts_field(max_len=limits.ASK, max_items=limits.ASKS_PER_POINT)
 
 
 @dataclass(frozen=True, slots=True)

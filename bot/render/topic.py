@@ -107,9 +107,12 @@ def _topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     return tuple(out)
 
 
-def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer) -> Reply:
-    """Page `page` of `topic` for `viewer`: an embed of key points, page buttons, and the jump menu."""
-    return render_document(topic_document(library, topic), page, viewer, jump=topic_jumps(library, topic))
+def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer, marked: int | None = None) -> Reply:
+    """Page `page` of `topic` for `viewer`: an embed of key points, page buttons, and the jump menu.
+
+    `marked` is the index of a point to flag with "▶" (the one a search result opened)."""
+    document = topic_document(library, topic)
+    return render_document(document, page, viewer, jump=topic_jumps(library, topic), marked=marked)
 
 
 def topic_page_count(library: Library, topic: Topic) -> int:
