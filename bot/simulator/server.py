@@ -1159,6 +1159,12 @@ class DiscordSimulator:
         """Send op 9 INVALID_SESSION; not resumable ends the session (the client must IDENTIFY again)."""
         await self.gateway.invalidate(resumable, shard_id)
 
+    async def gateway_outage(self, mode: str | None = "refuse") -> None:
+        """Take the gateway down, as a Discord outage would: open connections are cut, and new ones answered
+        ``503`` (``"refuse"``) or never answered (``"hang"``, a black-holed network) until ``gateway_outage(None)``.
+        REST keeps answering (use ``faults`` for that half)."""
+        await self.gateway.set_outage(mode)
+
     def set_heartbeat_acks(self, enabled: bool, *, shard_id: int | None = None) -> None:
         """Stop (or resume) answering heartbeats, to make a connection look zombied."""
         self.gateway.set_heartbeat_acks(enabled, shard_id)
