@@ -374,7 +374,10 @@ class Gateway:
         if op == HEARTBEAT:
             self._record("heartbeat", conn.session, seq=data)
             if conn.ack_heartbeats:
-                await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+                if self.sim.heartbeat_ack_delay > 0:
+                    self.sim._spawn(self._ack_later(conn, self.sim.heartbeat_ack_delay))
+                else:
+                    await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
             return
         if op == IDENTIFY:
             await self._identify(conn, data)
@@ -594,6 +597,10 @@ class Gateway:
         for session in self._targets(shard_id):
             assert session.connection is not None
             session.connection.ack_heartbeats = enabled
+
+    async def _ack_later(self, conn: GatewayConnection, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
 
     async def set_outage(self, mode: str | None) -> None:
         """Start ("refuse" or "hang") or end (None) an outage; starting one cuts every open connection."""
