@@ -11,7 +11,8 @@ import pytest
 
 from bot.ops.logs import REDACTED, install_filters, redact
 from bot.simulator import DiscordSimulator
-from tests.test_ops_lifecycle import bot_process, process_env
+from tests.ops_support import process_env
+from tests.test_ops_lifecycle import bot_process
 
 
 async def test_debug_logs_never_carry_an_interaction_token(tmp_path: Path) -> None:
