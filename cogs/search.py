@@ -16,13 +16,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
-from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
-from bot.app.lookup import library_of
-from bot.app.navigation import _Navigation
+from bot.app.lookup import complete_search, search_of
+from bot.app.navigation import Navigation
 from bot.app.replies import send
-from bot.content import Library
+from bot.app.tree import suggestions
 from bot.render import Reply, Viewer
 from bot.render.search import SEARCH_TEMPLATE, render_results, render_suggestions
 from bot.search import MAX_QUERY_CHARS, SearchIndex
@@ -31,29 +29,6 @@ log = logging.getLogger(__name__)
 
 RESULTS: Final = 5
 SUGGESTIONS: Final = 5
-
-
-def index_of(interaction: discord.Interaction) -> SearchIndex:
-    """The bot's index for the library it serves now; built here if the bot has none for that library."""
-    library = library_of(interaction)
-    index = getattr(interaction.client, "search", None)
-    if isinstance(index, SearchIndex) and index.library is library:
-        return index
-    return _fallback_index(library)
-
-
-_fallback: dict[int, SearchIndex] = {}
-
-
-def _fallback_index(library: Library) -> SearchIndex:
-    # Keyed by identity and kept to one entry, so a swapped-out library is let go at the next build.
-    key = id(library)
-    index = _fallback.get(key)
-    if index is None or index.library is not library:
-        _fallback.clear()
-        log.info("building a search index for the current library (the bot has none for it)")
-        index = _fallback[key] = SearchIndex(library)
-    return index
 
 
 def search_answer(index: SearchIndex, query: str, viewer: Viewer) -> Reply:
@@ -65,7 +40,7 @@ def search_answer(index: SearchIndex, query: str, viewer: Viewer) -> Reply:
 
 
 class SearchAgainButton(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=SEARCH_TEMPLATE,
 ):
@@ -81,17 +56,17 @@ class SearchAgainButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, match["query"], int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
-        await self.show(interaction, search_answer(index_of(interaction), self.query, viewer), editing)
+        await self.show(interaction, search_answer(search_of(interaction), self.query, viewer), editing)
 
 
 class Search(commands.Cog):
-    @everywhere
     @app_commands.command(name="search", description="Search the document for words or a phrase; typos are fine")
     @app_commands.describe(
         query="Words to look for, e.g. insurgency or training",
@@ -99,28 +74,19 @@ class Search(commands.Cog):
     )
     async def search(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ReferenceBot],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
         private: bool = False,
     ) -> None:
         viewer = Viewer(interaction.user.id, private)
-        await send(interaction, search_answer(index_of(interaction), query, viewer))
+        await send(interaction, search_answer(search_of(interaction), query, viewer))
 
     @search.autocomplete("query")
+    @suggestions
     async def query_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[ReferenceBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            pairs = index_of(interaction).complete_search(current)
-        except Exception:
-            # A suggestion list is a convenience: an empty one beats an error the user cannot act on.
-            log.exception("autocomplete for /search failed on %r", current)
-            return []
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in pairs[: limits.AUTOCOMPLETE_CHOICES]
-            if 1 <= len(name) <= limits.CHOICE_NAME and 1 <= len(value) <= limits.CHOICE_VALUE
-        ]
+        return complete_search(interaction, current)
 
 
 async def setup(bot: ReferenceBot) -> None:

@@ -414,7 +414,8 @@ def _parse_timeline(doc: YamlDocument, problems: _Collector) -> list[_RawEvent]:
     r = _Reader(doc, problems, doc.data)
     r.only({"events"})
     events: list[_RawEvent] = []
-    for index, item in r.items("events"):
+    # A document may name no moment in time (a server's rules): `events: []` is a valid, empty timeline.
+    for index, item in r.items("events", required=False):
         e = _Reader(doc, problems, item, ("events", index))
         if not e.ok:
             continue
@@ -549,6 +550,7 @@ def _assemble(
                 related=t.related,
                 aliases=t.aliases,
                 children=tuple(children_of.get(t.id, ())),
+                origin=(t.doc.name, t.doc.line(("command",))),
             )
         )
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .derived import Derived
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
@@ -97,6 +99,8 @@ class Topic:
     related: tuple[str, ...]
     aliases: tuple[str, ...]
     children: tuple[str, ...] = ()
+    # The file (and line) the topic is written in, for messages about it found after loading.
+    origin: tuple[str, int | None] = field(default=("", None), compare=False)
 
     @property
     def paragraphs(self) -> tuple[int, ...]:
@@ -125,11 +129,14 @@ class Library:
     timeline: tuple[TimelineEvent, ...]
     by_id: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
     by_command: Mapping[str, Topic] = field(init=False, repr=False, compare=False)
+    # What renders, search and images compute from this library: kept with it, dropped with it.
+    derived: Derived = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Derived lookups are built here so they can never disagree with `topics`.
         object.__setattr__(self, "by_id", MappingProxyType({t.id: t for t in self.topics}))
         object.__setattr__(self, "by_command", MappingProxyType({t.command: t for t in self.topics if t.command}))
+        object.__setattr__(self, "derived", Derived())
 
     @property
     def commands(self) -> tuple[Topic, ...]:

@@ -8,7 +8,6 @@ lost Discord for good; `/metrics` is Prometheus' text format.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -17,20 +16,12 @@ from typing import Any, Final
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from ..settings import is_loopback
+
 log = logging.getLogger(__name__)
 
 HEALTH_PATH: Final = "/healthz"
 METRICS_PATH: Final = "/metrics"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        # A host name other than localhost may resolve to anything.
-        return False
 
 
 class HealthServer:

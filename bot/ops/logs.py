@@ -80,7 +80,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line, for log collectors (journald, Docker, Loki) that index fields."""
 
     # The "Z" written after the time is only true if the clock it reads is UTC.
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {

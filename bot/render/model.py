@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 EPHEMERAL_FLAG = 1 << 6
 # Nobody is ever pinged: every reply carries this, whatever its text holds.
-NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 
 
 class ButtonStyle(IntEnum):
@@ -133,14 +132,12 @@ class Reply:
     embeds: tuple[Embed, ...] = ()
     rows: tuple[ActionRow, ...] = ()
     ephemeral: bool = False
-    allowed_mentions: dict[str, list[str]] = field(default_factory=lambda: dict(NO_MENTIONS))
 
     def payload(self) -> dict[str, Any]:
         """The message as Discord's JSON (the body of an interaction callback's `data`)."""
         data: dict[str, Any] = {
             "embeds": [e.to_dict() for e in self.embeds],
             "components": [r.to_dict() for r in self.rows],
-            "allowed_mentions": {k: list(v) for k, v in self.allowed_mentions.items()},
         }
         if self.content:
             data["content"] = self.content

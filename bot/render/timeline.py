@@ -9,7 +9,7 @@ from ..content import Library, TimelineEvent
 from ..text import clip, squash
 from .ids import TIMELINE, Viewer, event_target, key_of
 from .model import Reply, SelectOption
-from .pages import Document, derived, entry, layout, option, page_of, render_document
+from .pages import Document, entry, layout, option, page_of, render_document
 from .topic import quoted
 
 TITLE: Final = "Timeline"
@@ -43,7 +43,7 @@ def _event_entry(library: Library, event: TimelineEvent) -> tuple[str, str, tupl
 
 def timeline_document(library: Library) -> Document:
     """Every event as a document, in the document's order (computed once per library)."""
-    return derived.get(library, "timeline", library, lambda: _timeline_document(library))
+    return library.derived.get("timeline", lambda: _timeline_document(library))
 
 
 def _timeline_document(library: Library) -> Document:
@@ -74,7 +74,7 @@ def timeline_jumps(library: Library, document: Document, page: int) -> tuple[Sel
     """Events to jump to: all of them, or with more than fit, the ones around the page shown."""
     if len(library.timeline) <= limits.SELECT_OPTIONS:
         # The same menu on every page: made once per library.
-        return derived.get(library, "timeline-jumps", library, lambda: _timeline_jumps(library, document, page))
+        return library.derived.get("timeline-jumps", lambda: _timeline_jumps(library, document, page))
     return _timeline_jumps(library, document, page)
 
 

@@ -9,7 +9,7 @@ from ..content import Library, Point, Topic
 from ..text import clip, squash
 from .ids import Viewer, key_of
 from .model import Reply, SelectOption
-from .pages import Document, Entry, derived, entry, layout, option, render_document
+from .pages import Document, Entry, entry, layout, option, render_document
 from .text import join_fitting
 
 QUOTE_MIN: Final = 200
@@ -64,7 +64,7 @@ def _hints(library: Library, ids: tuple[str, ...]) -> list[str]:
 
 def topic_document(library: Library, topic: Topic) -> Document:
     """`topic` as a document: its summary, its parts and related topics, its points (computed once per library)."""
-    return derived.get(library, ("topic", topic.id), topic, lambda: _topic_document(library, topic))
+    return library.derived.get(("topic", topic.id), lambda: _topic_document(library, topic))
 
 
 def _topic_document(library: Library, topic: Topic) -> Document:
@@ -92,7 +92,7 @@ def _topic_document(library: Library, topic: Topic) -> Document:
 
 def topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     """Where the jump menu leads: the topic's parts, its parent, then its related topics."""
-    return derived.get(library, ("jumps", topic.id), topic, lambda: _topic_jumps(library, topic))
+    return library.derived.get(("jumps", topic.id), lambda: _topic_jumps(library, topic))
 
 
 def _topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:

@@ -127,7 +127,7 @@ class GatewayConnection:
 
     def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: str | None) -> None:
         self.ws = ws
-        self.transport: asyncio.transports.BaseTransport | None = request.transport
+        self.transport: asyncio.Transport | None = request.transport
         self.path = request.path
         self._compressor: Callable[[bytes], bytes] | None = None
         if compress == "zlib-stream":
@@ -340,6 +340,7 @@ class Gateway:
         finally:
             conn.broken = True
             session = conn.session
+            close_code: int | None
             if conn.server_close_code is not None:
                 close_code, ends_session = conn.server_close_code, conn.server_close_code in _SERVER_ENDING_CLOSES
             else:
@@ -375,7 +376,9 @@ class Gateway:
             self._record("heartbeat", conn.session, seq=data)
             if conn.ack_heartbeats:
                 if self.sim.heartbeat_ack_delay > 0:
-                    self.sim._spawn(self._ack_later(conn, self.sim.heartbeat_ack_delay))
+                    ack = asyncio.get_running_loop().create_task(self._ack_later(conn, self.sim.heartbeat_ack_delay))
+                    self._handlers.add(ack)  # cancelled with the others at shutdown
+                    ack.add_done_callback(self._handlers.discard)
                 else:
                     await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
             return
