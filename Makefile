@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format check sync help new-pack
+.PHONY: run test lint format check sync bench help new-pack
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run     run the bot (reads .env; see README.md)"
+	@echo "make run     run the bot (reads .env; see README.md); no DISCORD_TOKEN: the local playground"
 	@echo "make test    lint and run the test suite"
 	@echo "make check   validate the content pack"
+	@echo "make sync    register the slash commands with Discord: ARGS=--global, or ARGS='--guild ID'"
 	@echo "make new-pack SOURCE=doc.md OUT=mypack   make a content pack from your own document"
+	@echo "make lint    ruff: lint and format check"
 	@echo "make format  format the code with ruff"
+	@echo "make bench   measure the bot against a bare discord.py bot (prints a table)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'

@@ -9,10 +9,10 @@ import argparse
 import asyncio
 import dataclasses
 import logging
-import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
+from typing import Any
 
 from .content import ContentError, Library, load_library
 from .content.report import report
@@ -123,23 +123,35 @@ def _check_drift(content_dir: Path, source: str | None, *, fix: bool, quiet: boo
 
 async def _serve(settings: Settings) -> None:
     from .app.client import create_bot
+    from .ops.lifecycle import run_until_stopped
 
     assert settings.discord_token is not None
     bot = create_bot(settings)
-    loop = asyncio.get_running_loop()
-    closing: list[asyncio.Task[None]] = []
-
-    def stop(signame: str) -> None:
-        # systemd and containers stop with SIGTERM: close the gateway cleanly and let start() return.
-        if not closing:
-            log.info("%s received; closing the gateway", signame)
-            closing.append(loop.create_task(bot.close()))
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop, sig.name)
-    async with bot:
-        await bot.start(settings.discord_token.get())
+    # Stopped by SIGTERM/SIGINT (systemd, Docker, Ctrl-C) within their grace period, whatever the gateway does.
+    await run_until_stopped(bot, settings.discord_token.get())
     log.info("stopped")
+
+
+def _run_async(settings: Settings, main: Coroutine[Any, Any, object]) -> int:
+    """Run `main`; a start-up failure that an operator can fix is one line naming what to check, exit 1."""
+    from .ops.lifecycle import StartupError, check_data_dir, explain
+
+    try:
+        # Before anything reaches Discord: a sync whose hash cannot be stored would be pushed at every restart.
+        check_data_dir(settings.data_dir)
+        asyncio.run(main)
+    except StartupError as exc:
+        _out(f"cannot start: {exc}", err=True)
+        return 1
+    except Exception as exc:
+        message = explain(exc, settings)
+        if message is None:
+            raise
+        _out(f"cannot start: {message}", err=True)
+        return 1
+    finally:
+        main.close()
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -151,8 +163,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             _out(NO_TOKEN, err=True)
             return 1
         return _playground(settings, token_missing=True)
-    asyncio.run(_serve(settings))
-    return 0
+    return _run_async(settings, _serve(settings))
 
 
 def cmd_playground(args: argparse.Namespace) -> int:
@@ -190,12 +201,14 @@ async def _sync(settings: Settings, guild_id: int | None, everywhere: bool) -> i
     bot = create_bot(settings)
     # start() points discord.py at DISCORD_API_BASE; a sync only logs in, so it must do the same itself.
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    async with bot:
+    try:
         # login() runs setup_hook, which loads every extension, so the tree is complete before syncing.
         await bot.login(token)
         if target is not None:
             bot.tree.copy_global_to(guild=target)
         await sync_commands(bot.tree, SyncState(settings.data_dir), target, force=True)
+    finally:
+        await bot.close()
     return 0
 
 
@@ -208,7 +221,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if not args.everywhere and args.guild is None and settings.dev_guild_id is None:
         _out("sync: give --guild ID or --global (or set DEV_GUILD_ID)", err=True)
         return 2
-    return asyncio.run(_sync(settings, args.guild, args.everywhere))
+    return _run_async(settings, _sync(settings, args.guild, args.everywhere))
 
 
 def build_parser() -> argparse.ArgumentParser:

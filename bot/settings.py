@@ -7,6 +7,7 @@ was expected. The token is wrapped so that no repr, log line or traceback can sh
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -117,7 +118,7 @@ class Settings:
                 "DISCORD_GATEWAY_URL", gateway_url, "a ws(s) URL such as " + DISCORD_GATEWAY_URL
             ),
             "cooldown_rate": get("COOLDOWN_RATE", _positive_int, "a whole number of commands, at least 1"),
-            "cooldown_seconds": get("COOLDOWN_SECONDS", _positive_float, "a number of seconds above 0"),
+            "cooldown_seconds": get("COOLDOWN_SECONDS", _positive_float, "a finite number of seconds above 0"),
             "owner_ids": get("OWNER_IDS", _snowflakes, "user ids separated by commas"),
             "watch_content": get("WATCH_CONTENT", _flag, "true or false"),
             "health_host": get("HEALTH_HOST", _host, "a host name or IP address to bind"),
@@ -150,7 +151,8 @@ class Settings:
 def read_env_file(path: Path) -> dict[str, str]:
     """`KEY=value` lines; `#` comments, `export`, and single or double quotes around a value are allowed."""
     out: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    # utf-8-sig: editors on Windows save a byte-order mark, which would otherwise glue itself to the first key.
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
@@ -258,7 +260,8 @@ def tcp_port(raw: str) -> int:
 
 def _positive_float(raw: str) -> float:
     value = float(raw)
-    if not value > 0:
+    # float() also reads "inf" and "nan": a cooldown of forever would leave the limited command unanswered.
+    if not (value > 0 and math.isfinite(value)):
         raise ValueError
     return value
 

@@ -46,12 +46,10 @@ class HealthServer:
         site = web.TCPSite(runner, self.host, self._requested_port, reuse_address=True)
         try:
             await site.start()
-        except OSError as exc:
+        except OSError:
             await runner.cleanup()
-            # Refusing to start beats running without the endpoint a supervisor is about to probe.
-            log.error(
-                "cannot serve /healthz on %s:%d (HEALTH_HOST, HEALTH_PORT): %s", self.host, self._requested_port, exc
-            )
+            # Refusing to start beats running without the endpoint a supervisor is about to probe; the caller
+            # reports it (the command line as one line naming HEALTH_HOST and HEALTH_PORT).
             raise
         self._runner = runner
         self.port = int(runner.addresses[0][1])

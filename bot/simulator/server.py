@@ -120,6 +120,13 @@ class DiscordSimulator:
         Answer 429 (as Discord would) to requests beyond a bucket's limit instead of only reporting it.
     with_default_guild:
         Create one guild with a ``#general`` channel and a member ``sim-user``.
+    user_id_for:
+        The id of each user by username (the playground's stay the same from one start to the next); None: a
+        new snowflake each time.
+    heartbeat_ack_delay:
+        Seconds before a heartbeat is acknowledged: the network's round trip, which Discord always has. With 0,
+        discord.py in the same process can read the ACK before its heartbeat thread notes the send, and then
+        reports the whole interval as latency ("Can't keep up").
     """
 
     def __init__(
@@ -140,6 +147,8 @@ class DiscordSimulator:
         application_name: str = "Simulated App",
         bot_name: str = "SimBot",
         with_default_guild: bool = True,
+        user_id_for: Callable[[str], int] | None = None,
+        heartbeat_ack_delay: float = 0.0,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the simulator only binds to the loopback interface")
@@ -157,6 +166,8 @@ class DiscordSimulator:
         self.bucket_window = bucket_window
         self.enforce_rate_limits = enforce_rate_limits
         self.application_name = application_name
+        self.user_id_for = user_id_for
+        self.heartbeat_ack_delay = heartbeat_ack_delay
         self.gateway_split_frames = False
 
         self.clock = SimClock()
@@ -169,7 +180,8 @@ class DiscordSimulator:
         # The world
         self.application_id = self.snowflakes.make()
         self.bot_user = SimUser(self.application_id, bot_name, discriminator="0001", bot=True)
-        self.owner_user = SimUser(self.snowflakes.make(), "sim-owner", global_name="Sim Owner")
+        owner_id = user_id_for("sim-owner") if user_id_for is not None else self.snowflakes.make()
+        self.owner_user = SimUser(owner_id, "sim-owner", global_name="Sim Owner")
         self.users: dict[int, SimUser] = {self.bot_user.id: self.bot_user, self.owner_user.id: self.owner_user}
         self.guilds: dict[int, SimGuild] = {}
         self.dm_channels: dict[int, SimChannel] = {}
@@ -275,7 +287,8 @@ class DiscordSimulator:
     # -------------------------------------------------------------------------------------------- world
 
     def add_user(self, username: str, *, global_name: str | None = None, locale: str = "en-US") -> SimUser:
-        user = SimUser(self.snowflakes.make(), username, global_name=global_name, locale=locale)
+        user_id = self.user_id_for(username) if self.user_id_for is not None else self.snowflakes.make()
+        user = SimUser(user_id, username, global_name=global_name, locale=locale)
         self.users[user.id] = user
         return user
 
@@ -1187,6 +1200,12 @@ class DiscordSimulator:
     async def invalidate_session(self, resumable: bool = False, *, shard_id: int | None = None) -> None:
         """Send op 9 INVALID_SESSION; not resumable ends the session (the client must IDENTIFY again)."""
         await self.gateway.invalidate(resumable, shard_id)
+
+    async def gateway_outage(self, mode: str | None = "refuse") -> None:
+        """Take the gateway down, as a Discord outage would: open connections are cut, and new ones answered
+        ``503`` (``"refuse"``) or never answered (``"hang"``, a black-holed network) until ``gateway_outage(None)``.
+        REST keeps answering (use ``faults`` for that half)."""
+        await self.gateway.set_outage(mode)
 
     def set_heartbeat_acks(self, enabled: bool, *, shard_id: int | None = None) -> None:
         """Stop (or resume) answering heartbeats, to make a connection look zombied."""
