@@ -3,14 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format check sync help
+.PHONY: run test lint format check sync bench help new-pack
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make run     run the bot (reads .env; see README.md)"
+	@echo "make run     run the bot (reads .env; see README.md); no DISCORD_TOKEN: the local playground"
 	@echo "make test    lint and run the test suite"
 	@echo "make check   validate the content pack"
+	@echo "make sync    register the slash commands with Discord: ARGS=--global, or ARGS='--guild ID'"
+	@echo "make new-pack SOURCE=doc.md OUT=mypack   make a content pack from your own document"
+	@echo "make lint    ruff: lint and format check"
 	@echo "make format  format the code with ruff"
+	@echo "make bench   measure the bot against a bare discord.py bot (prints a table)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -32,12 +36,18 @@ run: $(VENV)/.installed-run
 check: $(VENV)/.installed-run
 	$(PY) -m bot check
 
+new-pack: $(VENV)/.installed-run
+	@test -n "$(SOURCE)" -a -n "$(OUT)" || { echo "usage: make new-pack SOURCE=document OUT=folder [ARGS=--force]"; exit 2; }
+	$(PY) -m bot new-pack "$(SOURCE)" --out "$(OUT)" $(ARGS)
+
 sync: $(VENV)/.installed-run
 	$(PY) -m bot sync $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .
@@ -49,3 +59,4 @@ test: lint
 
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/interactions.py
+	$(PY) -m benchmarks.messages

@@ -167,7 +167,7 @@ def measure(library: Library, copies: int, rounds: int) -> dict[str, float]:
         ("complete_search", index.complete_search, typed),
         ("complete_topics", index.complete_topics, typed),
         ("complete_events", index.complete_events, typed),
-        ("suggest", index.suggest, SEARCH_QUERIES),
+        ("answer", index.answer, SEARCH_QUERIES),
     ):
         wall, cpu = latencies(call, queries, rounds)
         figures[f"{name}_p50"] = percentile(wall, 0.50)
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(CPU {f['build_cpu_ms']:.1f} ms) · "
             f"traced peak {f['traced_peak_mib']:.1f} MiB · RSS +{f['rss_growth_mib']:.1f} MiB"
         )
-        for name in ("search", "complete_search", "complete_topics", "complete_events", "suggest"):
+        for name in ("search", "complete_search", "complete_topics", "complete_events", "answer"):
             print(
                 f"  {name:16} p50 {f[name + '_p50']:7.3f} ms   p99 {f[name + '_p99']:7.3f} ms   "
                 f"CPU p99 {f[name + '_cpu_p99']:7.3f} ms   ({f[name + '_n']:.0f} calls)"

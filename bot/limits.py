@@ -1,7 +1,7 @@
 """Discord's limits, in one place.
 
-The renderer keeps every payload inside these numbers, the content validator refuses content that could not be
-shown within them, and the simulator answers 400 when a payload breaks them, as Discord does.
+The renderer keeps every payload inside these numbers and the content validator refuses content that could not be
+shown within them. The simulator keeps its own copy of Discord's rules (``bot.simulator.limits``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ CHOICE_NAME: Final = 100
 CHOICE_VALUE: Final = 100
 AUTOCOMPLETE_CHOICES: Final = 25
 COMMANDS_PER_SCOPE: Final = 100
+# Name, description, option names and descriptions, choice names and values, all together.
+COMMAND_TOTAL_CHARACTERS: Final = 4000
 # Discord allows more (unicode letters of some scripts); our pack keeps to the ASCII subset.
 COMMAND_NAME_PATTERN: Final = re.compile(r"^[-_a-z0-9]{1,32}$")
 
@@ -54,22 +56,14 @@ TOKEN_LIFETIME_SECONDS: Final = 15 * 60
 SHORT_NAME: Final = 60
 SUMMARY: Final = 200
 POINT_HEADING: Final = 80
+# The questions a point answers, for search (`asks:`): each this long at most, and this many per point.
+ASK: Final = 200
+ASKS_PER_POINT: Final = 10
 # A point is shown as one embed field: its text, then its quote and citation. The citation and the
 # markup around the quote take well under 100 characters.
 POINT_BODY: Final = FIELD_VALUE - 100
 
-# Added for the simulator (bot/simulator), values from Discord's documentation.
+# Files sent with a message (the timeline picture).
 FILES_PER_MESSAGE: Final = 10
-ATTACHMENT_SIZE: Final = 10 * 1024 * 1024  # attachment_size_limit of an unboosted guild, in bytes
-COMPONENTS_V2_TOTAL: Final = 40  # every component of an IS_COMPONENTS_V2 message, nested ones included
-TEXT_DISPLAY_TOTAL: Final = 4000  # characters across all text displays of one message
-SECTION_TEXT_DISPLAYS: Final = 3
-MEDIA_GALLERY_ITEMS: Final = 10
-MODAL_TITLE: Final = 45
-MODAL_COMPONENTS: Final = 5
-TEXT_INPUT_LABEL: Final = 45
-TEXT_INPUT_VALUE: Final = 4000
-TEXT_INPUT_PLACEHOLDER: Final = 100
-COMMAND_TOTAL_CHARACTERS: Final = 4000  # name, description, option names/descriptions, choice names/values
-OPTION_STRING_LENGTH: Final = 6000  # upper bound of an option's min_length/max_length
-CONTEXT_MENU_COMMANDS_PER_SCOPE: Final = 5  # per type (user, message)
+ATTACHMENT_SIZE: Final = 10 * 1024 * 1024  # an unboosted server's attachment_size_limit, in bytes
+ATTACHMENT_DESCRIPTION: Final = 1024  # a file's description, its alt text

@@ -6,11 +6,14 @@ was expected. The token is wrapped so that no repr, log line or traceback can sh
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, TypeVar
+from urllib.parse import urlsplit
 
 # The shipped pack sits next to the package, whatever the working directory is.
 SHIPPED_CONTENT_DIR: Final = Path(__file__).resolve().parent.parent / "content"
@@ -74,6 +77,9 @@ class Settings:
     playground_host: str = "127.0.0.1"
     playground_port: int = 8765
     require_token: bool = False
+    # Questions by message (cogs/ask.py): DMs cost nothing extra; mentions need every server message delivered.
+    answer_dms: bool = True
+    answer_mentions: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path | str | None = ".env") -> Settings:
@@ -107,19 +113,23 @@ class Settings:
             "log_format": get("LOG_FORMAT", _log_format, "one of " + ", ".join(LOG_FORMATS)),
             "content_dir": get("CONTENT_DIR", _directory, "a folder that exists"),
             "data_dir": get("DATA_DIR", Path, "a folder path"),
-            "discord_api_base": get("DISCORD_API_BASE", _http_url, "an http(s) URL such as " + DISCORD_API_BASE),
-            "discord_gateway_url": get("DISCORD_GATEWAY_URL", _ws_url, "a ws(s) URL such as " + DISCORD_GATEWAY_URL),
+            "discord_api_base": get("DISCORD_API_BASE", api_base_url, "an http(s) URL such as " + DISCORD_API_BASE),
+            "discord_gateway_url": get(
+                "DISCORD_GATEWAY_URL", gateway_url, "a ws(s) URL such as " + DISCORD_GATEWAY_URL
+            ),
             "cooldown_rate": get("COOLDOWN_RATE", _positive_int, "a whole number of commands, at least 1"),
-            "cooldown_seconds": get("COOLDOWN_SECONDS", _positive_float, "a number of seconds above 0"),
+            "cooldown_seconds": get("COOLDOWN_SECONDS", _positive_float, "a finite number of seconds above 0"),
             "owner_ids": get("OWNER_IDS", _snowflakes, "user ids separated by commas"),
             "watch_content": get("WATCH_CONTENT", _flag, "true or false"),
             "health_host": get("HEALTH_HOST", _host, "a host name or IP address to bind"),
-            "health_port": get("HEALTH_PORT", _port, "a TCP port from 1 to 65535"),
+            "health_port": get("HEALTH_PORT", tcp_port, "a TCP port from 1 to 65535"),
             "shard_count": get("SHARD_COUNT", _positive_int, "the total number of shards, at least 1"),
             "shard_ids": get("SHARD_IDS", _shard_ids, "shard numbers separated by commas, such as 0,1"),
             "playground_host": get("PLAYGROUND_HOST", _host, "a host name or IP address to bind"),
-            "playground_port": get("PLAYGROUND_PORT", _port, "a TCP port from 1 to 65535"),
+            "playground_port": get("PLAYGROUND_PORT", tcp_port, "a TCP port from 1 to 65535"),
             "require_token": get("REQUIRE_TOKEN", _flag, "true or false"),
+            "answer_dms": get("ANSWER_DMS", _flag, "true or false"),
+            "answer_mentions": get("ANSWER_MENTIONS", _flag, "true or false"),
         }
         shard_ids, shard_count = kwargs["shard_ids"], kwargs["shard_count"]
         if shard_ids is not None and shard_count is None:
@@ -141,7 +151,8 @@ class Settings:
 def read_env_file(path: Path) -> dict[str, str]:
     """`KEY=value` lines; `#` comments, `export`, and single or double quotes around a value are allowed."""
     out: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    # utf-8-sig: editors on Windows save a byte-order mark, which would otherwise glue itself to the first key.
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
         line = raw.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
@@ -189,15 +200,20 @@ def _directory(raw: str) -> Path:
     return path.resolve()
 
 
-def _http_url(raw: str) -> str:
-    if not raw.startswith(("http://", "https://")) or " " in raw:
-        raise ValueError
+def api_base_url(raw: str) -> str:
+    """A REST base URL discord.py can prefix every route with: absolute http(s), no query, no trailing slash."""
+    url = urlsplit(raw)
+    if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment or " " in raw:
+        raise ValueError(f"expected an absolute http(s) URL with no query, got {raw!r}")
+    # Route paths start with '/', so the base must not end with one.
     return raw.rstrip("/")
 
 
-def _ws_url(raw: str) -> str:
-    if not raw.startswith(("ws://", "wss://")) or " " in raw:
-        raise ValueError
+def gateway_url(raw: str) -> str:
+    """A gateway URL: absolute ws(s), with no query (discord.py replaces it with its own)."""
+    url = urlsplit(raw)
+    if url.scheme not in ("ws", "wss") or not url.hostname or url.query or " " in raw:
+        raise ValueError(f"expected an absolute ws(s) URL with no query, got {raw!r}")
     return raw
 
 
@@ -234,7 +250,8 @@ def _host(raw: str) -> str:
     return raw
 
 
-def _port(raw: str) -> int:
+def tcp_port(raw: str) -> int:
+    """A TCP port from 1 to 65535."""
     value = int(raw)
     if not 0 < value < 65536:
         raise ValueError
@@ -243,6 +260,17 @@ def _port(raw: str) -> int:
 
 def _positive_float(raw: str) -> float:
     value = float(raw)
-    if not value > 0:
+    # float() also reads "inf" and "nan": a cooldown of forever would leave the limited command unanswered.
+    if not (value > 0 and math.isfinite(value)):
         raise ValueError
     return value
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding `host` keeps a server on this machine (a host name other than localhost may be anything)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

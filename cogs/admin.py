@@ -26,7 +26,7 @@ NOT_AN_ADMIN = "Only server administrators can reload the content."
 NOT_HERE = "Reload the content from a server where the bot is installed."
 
 
-def may_reload(interaction: discord.Interaction, owner_ids: frozenset[int]) -> None:
+def may_reload(interaction: discord.Interaction[ReferenceBot], owner_ids: frozenset[int]) -> None:
     """Return if `interaction`'s user may reload the content; raise `Refused` saying why not otherwise."""
     if owner_ids:
         if interaction.user.id in owner_ids:
@@ -38,7 +38,7 @@ def may_reload(interaction: discord.Interaction, owner_ids: frozenset[int]) -> N
         raise Refused(NOT_AN_ADMIN)
 
 
-async def operators_only(interaction: discord.Interaction) -> bool:
+async def operators_only(interaction: discord.Interaction[ReferenceBot]) -> bool:
     bot = interaction.client
     owner_ids = bot.settings.owner_ids if isinstance(bot, ReferenceBot) else frozenset()
     try:
@@ -59,7 +59,7 @@ class Admin(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.check(operators_only)
-    async def reload(self, interaction: discord.Interaction) -> None:
+    async def reload(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         # Validating the pack and, when the commands changed, re-syncing them can outlast Discord's 3 s.
         await replies.defer(interaction, ephemeral=True)
         log.info("/reload by %s in guild %s", interaction.user.id, interaction.guild_id)

@@ -1,14 +1,13 @@
-"""/search: full-text search over the document, with autocomplete, "did you mean", and buttons that open a
-result at its page.
+"""/search: answers a question from the document, with autocomplete, and buttons that open a result at its
+point (marked) with a way back to the results.
 
-Only glue lives here: read the interaction, ask the search index, hand the hits to `bot.render.search`, send
-the `Reply` through `bot.app.replies`. "Open" buttons use the page buttons' custom_id, so the navigation handler
-answers them; this cog handles only its own `nir:search:…` button (search again with corrected words).
+Only glue lives here: read the interaction, ask the search index, hand the answer to `bot.render.search`, send
+the `Reply` through `bot.app.replies`. Its two buttons carry their state in their custom_ids: `nir:hit:…`
+opens a result, `nir:search:…` runs the search again ("Back to results").
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Final, Self
 
@@ -16,60 +15,32 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
-from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
-from bot.app.lookup import library_of
-from bot.app.navigation import _Navigation
+from bot.app.lookup import complete_search, library_of, search_of
+from bot.app.navigation import STALE, Navigation
 from bot.app.replies import send
-from bot.content import Library
-from bot.render import Reply, Viewer
-from bot.render.search import SEARCH_TEMPLATE, render_results, render_suggestions
-from bot.search import MAX_QUERY_CHARS, SearchIndex
-
-log = logging.getLogger(__name__)
+from bot.app.tree import suggestions
+from bot.render import Reply, Viewer, render_notice
+from bot.render.search import HIT_TEMPLATE, NO_POINT, SEARCH_TEMPLATE, render_answer, render_hit, render_pick
+from bot.search import MAX_QUERY_CHARS, SearchIndex, read_pick
 
 RESULTS: Final = 5
-SUGGESTIONS: Final = 5
-
-
-def index_of(interaction: discord.Interaction) -> SearchIndex:
-    """The bot's index for the library it serves now; built here if the bot has none for that library."""
-    library = library_of(interaction)
-    index = getattr(interaction.client, "search", None)
-    if isinstance(index, SearchIndex) and index.library is library:
-        return index
-    return _fallback_index(library)
-
-
-_fallback: dict[int, SearchIndex] = {}
-
-
-def _fallback_index(library: Library) -> SearchIndex:
-    # Keyed by identity and kept to one entry, so a swapped-out library is let go at the next build.
-    key = id(library)
-    index = _fallback.get(key)
-    if index is None or index.library is not library:
-        _fallback.clear()
-        log.info("building a search index for the current library (the bot has none for it)")
-        index = _fallback[key] = SearchIndex(library)
-    return index
 
 
 def search_answer(index: SearchIndex, query: str, viewer: Viewer) -> Reply:
-    """Results when something matches; otherwise suggestions, so an answer never ends in nothing."""
-    hits = index.search(query, RESULTS)
-    if hits:
-        return render_results(index.library, query, hits, viewer=viewer, corrected=index.corrected(query))
-    return render_suggestions(index.library, query, index.suggest(query, SUGGESTIONS), viewer=viewer)
+    """The reply to `query`: a picked suggestion opens its point; anything else is answered from the index."""
+    picked = read_pick(query)
+    if picked is not None:
+        return render_pick(index.library, *picked, viewer) or render_notice(STALE)
+    return render_answer(index.library, index.answer(query, RESULTS), viewer=viewer)
 
 
 class SearchAgainButton(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=SEARCH_TEMPLATE,
 ):
-    """A "did you mean" button: searches again for the corrected words its custom_id carries.
+    """ "Back to results": runs the search its custom_id carries again, so nothing is kept per message.
 
     It answers a click as the page buttons do (the invoker's click replaces the message, anyone else gets a
     private answer, and a failure is answered and logged), by sharing their base class.
@@ -81,17 +52,44 @@ class SearchAgainButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, match["query"], int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
-        await self.show(interaction, search_answer(index_of(interaction), self.query, viewer), editing)
+        await self.show(interaction, search_answer(search_of(interaction), self.query, viewer), editing)
+
+
+class OpenHitButton(
+    Navigation,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=HIT_TEMPLATE,
+):
+    """A result's number: opens its topic at the page of its point, marked, with "Back to results"."""
+
+    def __init__(
+        self, item: discord.ui.Button[Any], key: str, point: int | None, query: str, invoker: int, private: bool
+    ) -> None:
+        super().__init__(item)
+        self.key, self.point, self.query, self.invoker, self.private = key, point, query, invoker, private
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        assert isinstance(item, discord.ui.Button)
+        point = None if match["point"] == NO_POINT else int(match["point"])
+        return cls(item, match["key"], point, match["query"] or "", int(match["user"]), match["private"] == "1")
+
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
+        viewer, editing = self.viewer_for(interaction)
+        answer = render_hit(library_of(interaction), self.key, self.point, viewer, self.query)
+        await self.show(interaction, answer, editing)
 
 
 class Search(commands.Cog):
-    @everywhere
     @app_commands.command(name="search", description="Search the document for words or a phrase; typos are fine")
     @app_commands.describe(
         query="Words to look for, e.g. insurgency or training",
@@ -99,34 +97,28 @@ class Search(commands.Cog):
     )
     async def search(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[ReferenceBot],
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
         private: bool = False,
     ) -> None:
         viewer = Viewer(interaction.user.id, private)
-        await send(interaction, search_answer(index_of(interaction), query, viewer))
+        await send(interaction, search_answer(search_of(interaction), query, viewer))
 
     @search.autocomplete("query")
+    @suggestions
     async def query_autocomplete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[ReferenceBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        try:
-            pairs = index_of(interaction).complete_search(current)
-        except Exception:
-            # A suggestion list is a convenience: an empty one beats an error the user cannot act on.
-            log.exception("autocomplete for /search failed on %r", current)
-            return []
-        return [
-            app_commands.Choice(name=name, value=value)
-            for name, value in pairs[: limits.AUTOCOMPLETE_CHOICES]
-            if 1 <= len(name) <= limits.CHOICE_NAME and 1 <= len(value) <= limits.CHOICE_VALUE
-        ]
+        return complete_search(interaction, current)
+
+
+DYNAMIC_ITEMS: Final = (SearchAgainButton, OpenHitButton)
 
 
 async def setup(bot: ReferenceBot) -> None:
-    bot.add_dynamic_items(SearchAgainButton)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(Search())
 
 
 async def teardown(bot: ReferenceBot) -> None:
-    bot.remove_dynamic_items(SearchAgainButton)
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS)

@@ -7,19 +7,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import replies
-from bot.app.availability import everywhere
 from bot.app.client import ReferenceBot
 from bot.app.lookup import complete_events, library_of
 from bot.app.mentions import command_mentions
-from bot.app.tree import UnknownValue
+from bot.app.tree import UnknownValue, suggestions
 from bot.render import Viewer, find_event, render_event, render_timeline, timeline_images
 
 
 class Timeline(commands.Cog):
-    @everywhere
     @app_commands.command(name="timeline")
     @app_commands.describe(era="Open this moment in full (start typing to see them)", private="Only you see the answer")
-    async def timeline(self, interaction: discord.Interaction, era: str | None = None, private: bool = False) -> None:
+    async def timeline(
+        self, interaction: discord.Interaction[ReferenceBot], era: str | None = None, private: bool = False
+    ) -> None:
         """What happened when: the moments the document names, in its order and its own words"""
         library = library_of(interaction)
         viewer = Viewer(interaction.user.id, private, command_mentions(interaction))
@@ -35,7 +35,10 @@ class Timeline(commands.Cog):
         await replies.send(interaction, render_timeline(library, viewer=viewer, image=image))
 
     @timeline.autocomplete("era")
-    async def era_suggestions(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    @suggestions
+    async def era_suggestions(
+        self, interaction: discord.Interaction[ReferenceBot], current: str
+    ) -> list[app_commands.Choice[str]]:
         return complete_events(interaction, current)
 
 

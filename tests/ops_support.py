@@ -15,7 +15,8 @@ from typing import Any
 from bot.app.client import ReferenceBot, create_bot
 from bot.app.sync import SyncState, sync_commands
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
-from bot.simulator import DiscordSimulator, run_client
+from bot.simulator import DiscordSimulator
+from tests.rig import run_client
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,9 +24,11 @@ from bot.app.sync import SyncState, sync_commands
 from bot.content import Library
 from bot.render import Button, key_of
 from bot.render.model import ActionRow
+from bot.search import SearchIndex
 from bot.settings import Settings
-from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, run_client
-from tests.test_render import violations
+from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage
+from tests.discord_rules import violations
+from tests.rig import run_client
 
 EPHEMERAL = 1 << 6
 CHANNEL_MESSAGE = 4
@@ -125,7 +127,7 @@ def fits(message: SimMessage) -> None:
         "components": message.components,
         "attachments": message.attachments,
     }
-    problems = [p for p in violations({**payload, "allowed_mentions": {"parse": []}}) if "allowed_mentions" not in p]
+    problems = violations(payload)
     assert not problems, problems
 
 
@@ -186,26 +188,24 @@ async def test_timeline_opens_at_each_era(world: World, private: bool) -> None:
 
 
 async def test_timeline_autocomplete_suggests_events(world: World) -> None:
-    # Without a search index the plain filter answers (the index has its own tests).
-    world.bot.search = None  # type: ignore[assignment]
     record = await world.sim.autocomplete("timeline", "era", "2004")
     await record.wait_response()
     assert record.response is not None and record.response.type == AUTOCOMPLETE_RESULT
-    assert {"name": "in 2004 — NTM-I is set up", "value": "ntm-i-2004"} in (record.choices or [])
+    assert (record.choices or [])[0]["value"] == "ntm-i-2004"
     everything = await world.sim.autocomplete("timeline", "era", "")
     await everything.wait_response()
     assert [c["value"] for c in everything.choices or []] == [e.id for e in world.library.timeline]
 
 
-async def test_autocomplete_prefers_the_search_index(world: World) -> None:
-    class Index:
-        def complete_events(self, query: str) -> list[tuple[str, str]]:
-            return [(f"from the index: {query}", "outlook")]
+async def test_a_failing_autocomplete_answers_an_empty_list(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object, query: str) -> list[tuple[str, str]]:
+        raise RuntimeError("the index broke")
 
-    world.bot.search = Index()  # type: ignore[attr-defined]
-    record = await world.sim.autocomplete("timeline", "era", "later")
+    monkeypatch.setattr(SearchIndex, "complete_events", broken)
+    record = await world.sim.autocomplete("timeline", "era", "a query no earlier test typed")
     await record.wait_response()
-    assert record.choices == [{"name": "from the index: later", "value": "outlook"}]
+    assert record.response is not None and record.response.type == AUTOCOMPLETE_RESULT
+    assert record.choices == []
 
 
 async def test_topics_help_and_about(world: World) -> None:
@@ -300,7 +300,7 @@ async def test_pages_of_a_long_topic(world: World) -> None:
     # The shipped topics fit on one page; a topic with four times the points needs several.
     history = world.library.by_command["history"]
     longer = dataclasses.replace(history, points=distinct(history.points * 4))
-    world.bot.swap_library(replace_topics(world.library, {"history": longer}))
+    await world.bot.apply_library(replace_topics(world.library, {"history": longer}))
     message = await world.answer("history", {"private": True})
     position = next(b for b in message.buttons() if b["custom_id"].startswith("nir:pos:"))
     assert position["disabled"] and position["label"].startswith("1/")
@@ -335,8 +335,8 @@ async def test_another_users_click_gets_their_own_private_page(world: World) -> 
 async def test_stale_button_gets_a_short_private_answer(world: World) -> None:
     message = await world.answer("collaboration")
     menu = select_of(message)
-    shrunk = dataclasses.replace(world.library, topics=tuple(t for t in world.library.topics if t.id != "coalition"))
-    world.bot.swap_library(Library(shrunk.pack, shrunk.source, shrunk.topics, shrunk.timeline))
+    collaboration = dataclasses.replace(world.library.by_command["collaboration"], children=("united-states",))
+    await world.bot.apply_library(replace_topics(world.library, {"collaboration": collaboration}, drop={"coalition"}))
     record = await world.pick(message, menu["custom_id"], "coalition")
     reply = await record.wait_original()
     assert reply.ephemeral and reply.content == navigation.STALE
@@ -372,9 +372,11 @@ async def test_unknown_command_gets_a_private_answer(world: World) -> None:
 
 
 async def test_removed_topic_command_gets_a_private_answer(world: World) -> None:
-    world.bot.swap_library(replace_topics(world.library, {}, drop={"impact"}))
+    # Discord still lists /impact (nothing was synced), but the new library took its command away with it.
+    await world.bot.apply_library(replace_topics(world.library, {}, drop={"impact"}))
+    assert world.bot.tree.get_command("impact") is None
     message = await world.answer("impact")
-    assert message.ephemeral and "no longer in my library" in message.content
+    assert message.ephemeral and "no longer exists" in message.content
 
 
 async def test_unknown_option_values_get_private_answers(world: World) -> None:
@@ -383,7 +385,7 @@ async def test_unknown_option_values_get_private_answers(world: World) -> None:
     # A part the registered choices still offer but the reloaded library no longer has.
     collaboration = world.library.by_command["collaboration"]
     fewer = dataclasses.replace(collaboration, children=("coalition",))
-    world.bot.swap_library(replace_topics(world.library, {"collaboration": fewer}, drop={"united-states"}))
+    await world.bot.apply_library(replace_topics(world.library, {"collaboration": fewer}, drop={"united-states"}))
     part = await world.answer("collaboration", {"partner": "united-states"})
     assert part.ephemeral and "partner" in part.content
 
@@ -429,11 +431,11 @@ def replace_topics(library: Library, new: dict[str, Any], drop: set[str] | froze
 
 async def test_stale_page_button_gets_a_short_private_answer(world: World) -> None:
     history = world.library.by_command["history"]
-    world.bot.swap_library(
+    await world.bot.apply_library(
         replace_topics(world.library, {"history": dataclasses.replace(history, points=distinct(history.points * 3))})
     )
     message = await world.answer("history")
-    world.bot.swap_library(replace_topics(world.library, {}, drop={"history"}))
+    await world.bot.apply_library(replace_topics(world.library, {}, drop={"history"}))
     record = await world.press(message, nav(message, "n")["custom_id"])
     reply = await record.wait_original()
     assert reply.ephemeral and reply.content == navigation.STALE and message.revision == 0
@@ -490,7 +492,7 @@ async def test_the_timeline_picture_goes_through_discord_and_is_redrawn_after_a_
     assert picture.format == "PNG" and picture.width >= 800
     event = world.library.timeline[0]
     changed = dataclasses.replace(event, title="A title the picture did not have")
-    world.bot.swap_library(dataclasses.replace(world.library, timeline=(changed, *world.library.timeline[1:])))
+    await world.bot.apply_library(dataclasses.replace(world.library, timeline=(changed, *world.library.timeline[1:])))
     after = await world.answer("timeline")
     assert uploaded(after) != uploaded(first)
     assert "A title the picture did not have" in after.attachments[0]["description"]

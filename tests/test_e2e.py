@@ -309,3 +309,15 @@ async def test_the_sync_command_registers_the_commands(tmp_path: Path) -> None:
             assert "sim-token" not in output.decode()
         # Never connected to the gateway: syncing is a REST-only operator action.
         assert sim.gateway_event_count("connect") == 0
+
+
+async def test_the_sync_command_syncs_the_dev_guild_once(tmp_path: Path) -> None:
+    async with DiscordSimulator() as sim:
+        guild = sim.default_guild
+        assert guild is not None
+        env = {**process_env(sim, tmp_path / "data"), "DEV_GUILD_ID": str(guild.id)}
+        proc = await spawn(tmp_path, env, "sync")
+        output, _ = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, output.decode()
+        # Before, logging in synced the dev guild (setup_hook) and the command synced it again.
+        assert sim.sync_count(guild) == 1

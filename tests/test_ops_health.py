@@ -21,11 +21,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app.sync import SyncState, sync_commands
 from bot.content import load_library
-from bot.ops.health import HealthServer, is_loopback
+from bot.ops.health import HealthServer
 from bot.ops.logs import JsonFormatter
-from bot.settings import Settings, SettingsError
-from bot.simulator import DiscordSimulator, run_client
+from bot.settings import Settings, SettingsError, is_loopback
+from bot.simulator import DiscordSimulator
 from tests.ops_support import GatedBot, copy_content, edit
+from tests.rig import run_client
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 

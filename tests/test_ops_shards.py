@@ -18,8 +18,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.content import load_library
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
-from bot.simulator import DiscordSimulator, run_client
+from bot.simulator import DiscordSimulator
 from tests.ops_support import GatedBot, free_port, process_env, spawn
+from tests.rig import run_client
 
 TOKEN = "dummy-token-for-the-shard-test"
 

@@ -13,8 +13,8 @@ from discord import app_commands
 
 from bot.app.endpoints import current_endpoints
 from bot.playground import NO_RESPONSE, Playground
-from bot.playground.server import STATIC_DIR, is_loopback
-from bot.settings import Settings
+from bot.playground.server import STATIC_DIR
+from bot.settings import Settings, is_loopback
 
 OBJECTIVES_TITLE = "Objectives of NATO’s Involvement in Iraq"
 FIRST_POINT = "A self-sufficient security capacity"
@@ -88,7 +88,7 @@ async def test_objectives_answers_with_its_embed(playground: Playground, http: a
         state = await response.json()
     assert [m["id"] for m in state["messages"]] == [message["id"]]
     assert state["app"]["name"] == playground.bot.library.pack.title
-    assert [u["name"] for u in state["users"]] == ["Sim User", "Alex"]
+    assert [u["name"] for u in state["users"]] == ["Sim User", "Alex", "Sim Owner"]
     playground.sim.assert_no_rejections()
 
 
@@ -119,7 +119,7 @@ async def test_a_click_by_the_invoker_turns_the_page(playground: Playground, htt
 async def test_a_click_by_someone_else_gets_them_a_private_copy(
     playground: Playground, http: aiohttp.ClientSession
 ) -> None:
-    owner, other = playground.people
+    owner, other, _ = playground.people
     message = (await post(http, "/api/invoke", {"command": "timeline", "user": str(owner.id)}))["message"]
     forward = button(message, lambda c: c["label"] == "Source")
     body = {"message_id": message["id"], "custom_id": forward["custom_id"], "user": str(other.id)}

@@ -119,7 +119,15 @@ async def page(browser: Browser, playground: Playground) -> AsyncIterator[Page]:
     opened = await context.new_page()
     problems: list[str] = []
     # A Content-Security-Policy violation or a script error shows up here; the page must have none.
-    opened.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    # (A request the playground refuses, 4xx, is logged by the browser too; the page shows it, so it is not one.)
+    opened.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" and "the server responded with a status of 4" not in m.text
+            else None
+        ),
+    )
     opened.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     await opened.goto(playground.url)
     from playwright.async_api import expect
@@ -169,7 +177,10 @@ async def test_slash_lists_commands_and_objectives_renders_like_discord(page: Pa
     objectives = popup.locator(".popup-item", has_text="/objectives")
     description = playground.bot.tree.get_command("objectives").description  # type: ignore[union-attr]
     await expect(objectives).to_contain_text(description)
-    await expect(popup.locator(".popup-item")).to_have_count(len(playground.commands()))
+    # As on Discord, a command for administrators only (/reload) is not offered to a member.
+    offered = [c for c in playground.commands() if not c["default_member_permissions"]]
+    assert len(offered) == len(playground.commands()) - 1
+    await expect(popup.locator(".popup-item")).to_have_count(len(offered))
     await box.press_sequentially("objectives")
     await expect(popup.locator(".popup-item")).to_have_count(1)
     await box.press("Enter")
@@ -403,3 +414,70 @@ async def test_markdown_never_turns_text_into_html(page: Page) -> None:
         assert found["handlers"] == [], (source, found)
         assert all(protocol in ("http:", "https:") for protocol in found["links"]), (source, found)
         assert "alert(1)" in found["text"], (source, found)
+
+
+async def test_an_error_note_stays_where_it_happened_below_it_come_newer_answers(page: Page) -> None:
+    from playwright.async_api import expect
+
+    box = page.locator("#input")
+    await box.click()
+    # /reload is for administrators: Sim User is refused, and the refusal is a note only they see.
+    await box.press_sequentially("/reload")
+    await box.press("Enter")
+    note = page.locator(".message.is-ephemeral", has_text="for server administrators")
+    await expect(note).to_have_count(1)
+    await expect(note).to_contain_text("Switch user to Sim Owner")
+    answer = await run_command(page, "/objectives")
+    ids = await page.locator(".message").evaluate_all("nodes => nodes.map(n => n.dataset.id)")
+    assert ids[-1] == await answer.get_attribute("data-id"), "the newer answer must come below the old note"
+    assert ids.index(await note.get_attribute("data-id")) == len(ids) - 2
+    await screenshot(page, "playground-refused-then-answered.png", height=1300)
+
+
+async def test_reload_as_the_servers_owner_from_the_page(page: Page) -> None:
+    from playwright.async_api import expect
+
+    await page.locator("#user-picker").select_option(label="Sim Owner")
+    box = page.locator("#input")
+    await box.click()
+    await box.press_sequentially("/rel")
+    await expect(page.locator("#popup .popup-item", has_text="/reload")).to_have_count(1)
+    await box.press("Enter")
+    await box.press("Enter")
+    await expect(page.locator(".message.is-ephemeral .message-content")).to_contain_text("✅")
+    await page.locator("#user-picker").select_option(label="Sim User")
+
+
+async def test_notices_fade_or_last_as_long_as_what_they_report(browser: Browser, broken_pack: Path) -> None:
+    from playwright.async_api import expect
+
+    from bot.playground import wire
+
+    settings = Settings.from_env({"CONTENT_DIR": str(broken_pack)}, env_file=None)
+    async with Playground(settings, port=0, watch=False) as playground:
+        page = await browser.new_page(viewport={"width": 1100, "height": 800})
+        await page.goto(playground.url)
+        await expect(page.locator("#pack-version")).to_have_text("pack 1.0.0")
+        await playground._reload(None)  # type: ignore[arg-type]  # what the page's reload does, without a request
+
+        ok = page.locator(".notice-ok")
+        await expect(ok).to_contain_text("Content reloaded: now serving pack 1.0.0")
+        # Something that happened: it fades (after 6 s) instead of staying for good.
+        await expect(ok).to_have_count(0, timeout=12_000)
+        # ... and a fresh page is not told again about a reload it never saw.
+        await page.reload()
+        await expect(page.locator("#pack-version")).to_have_text("pack 1.0.0")
+        await page.wait_for_timeout(300)
+        await expect(page.locator(".notice")).to_have_count(0)
+
+        # A refused reload is a state: its notice stays while the old pack is served ...
+        topic = broken_pack / "topics" / "objectives.yaml"
+        topic.write_text(topic.read_text(encoding="utf-8").replace("paragraph: 2\n", "paragraph: [2\n", 1), "utf-8")
+        await playground._reload(None)  # type: ignore[arg-type]
+        error = page.locator(".notice-error")
+        await expect(error).to_contain_text("Content reload refused")
+        # ... and goes when the playground restarts: the page reconnects to one that has reloaded nothing.
+        playground.content = wire.content_json(None, playground.bot.library.pack.version, playground.sim.now())
+        await playground.hub.close()
+        await expect(error).to_have_count(0)
+        await page.close()

@@ -40,100 +40,35 @@ from bot.render.source import topic_paragraphs
 from bot.render.text import paragraph_ranges
 from bot.render.topic import MENU_PLACEHOLDER, point_line, point_sentence, shown_points
 from bot.text import clip
+from tests.discord_rules import violations
 
 USER = 123456789012345678
-# Discord's limit on an attachment's description (its alt text).
-ATTACHMENT_DESCRIPTION = 1024
 IDS = {"search": 11, "timeline": 12, "topics": 13, "about": 14, "help": 15}
 OTHERS = [("timeline", "What happened when"), ("search", "Search"), ("topics", "Contents"), ("help", "How to ask")]
 TEMPLATES = tuple(re.compile(t) for t in (PAGE_TEMPLATE, POSITION_TEMPLATE, JUMP_TEMPLATE))
 
 
-def violations(payload: dict[str, Any]) -> list[str]:
-    """Every way `payload` (a message as Discord JSON) would be refused by Discord or ping someone."""
+def attachment_problems(payload: dict[str, Any]) -> list[str]:
+    """What Discord would refuse about a message's files: too many, alt text too long, a picture naming none."""
     out: list[str] = []
-
-    def text(where: str, value: Any, limit: int, *, required: bool = False) -> None:
-        if value is None:
-            if required:
-                out.append(f"{where}: missing")
-            return
-        if not isinstance(value, str):
-            out.append(f"{where}: not text")
-        elif len(value) > limit:
-            out.append(f"{where}: {len(value)} > {limit}")
-        elif (required or value == "") and not value.strip():
-            out.append(f"{where}: empty")
-
-    text("content", payload.get("content"), limits.CONTENT)
-    embeds = payload.get("embeds") or []
-    if len(embeds) > limits.EMBEDS_PER_MESSAGE:
-        out.append(f"{len(embeds)} embeds")
-    total = 0
-    for n, embed in enumerate(embeds):
-        text(f"embed {n} title", embed.get("title"), limits.EMBED_TITLE)
-        text(f"embed {n} description", embed.get("description"), limits.EMBED_DESCRIPTION)
-        footer = (embed.get("footer") or {}).get("text")
-        author = (embed.get("author") or {}).get("name")
-        text(f"embed {n} footer", footer, limits.FOOTER_TEXT, required="footer" in embed)
-        text(f"embed {n} author", author, limits.AUTHOR_NAME, required="author" in embed)
-        fields = embed.get("fields") or []
-        if len(fields) > limits.EMBED_FIELDS:
-            out.append(f"embed {n}: {len(fields)} fields")
-        for i, field in enumerate(fields):
-            text(f"embed {n} field {i} name", field.get("name"), limits.FIELD_NAME, required=True)
-            text(f"embed {n} field {i} value", field.get("value"), limits.FIELD_VALUE, required=True)
-        total += sum(len(x or "") for x in (embed.get("title"), embed.get("description"), footer, author))
-        total += sum(len(f.get("name", "")) + len(f.get("value", "")) for f in fields)
-    if total > limits.EMBED_TOTAL:
-        out.append(f"embeds total {total} > {limits.EMBED_TOTAL}")
-    rows = payload.get("components") or []
-    if len(rows) > limits.ACTION_ROWS:
-        out.append(f"{len(rows)} action rows")
-    ids: list[str] = []
-    for r, row in enumerate(rows):
-        items = row.get("components") or []
-        selects = [c for c in items if c["type"] == 3]
-        if not items or (selects and len(items) != 1) or len(items) > limits.BUTTONS_PER_ROW:
-            out.append(f"row {r}: {len(items)} items, {len(selects)} selects")
-        for c in items:
-            ids.append(c.get("custom_id", ""))
-            text(f"row {r} custom_id", c.get("custom_id"), limits.CUSTOM_ID, required=True)
-            if c["type"] == 2:
-                text(f"row {r} button label", c.get("label"), limits.BUTTON_LABEL, required=True)
-            else:
-                text(f"row {r} placeholder", c.get("placeholder"), limits.SELECT_PLACEHOLDER)
-                options = c.get("options") or []
-                if not 1 <= len(options) <= limits.SELECT_OPTIONS:
-                    out.append(f"row {r}: {len(options)} options")
-                values = [o.get("value") for o in options]
-                if len(set(values)) != len(values):
-                    out.append(f"row {r}: duplicate option values")
-                for o in options:
-                    text(f"row {r} option label", o.get("label"), limits.SELECT_OPTION_LABEL, required=True)
-                    text(f"row {r} option value", o.get("value"), limits.SELECT_OPTION_VALUE, required=True)
-                    text(f"row {r} option description", o.get("description"), limits.SELECT_OPTION_DESCRIPTION)
-    if len(set(ids)) != len(ids):
-        out.append(f"duplicate custom_ids: {ids}")
     files = payload.get("attachments") or []
     if len(files) > limits.FILES_PER_MESSAGE:
         out.append(f"{len(files)} attachments")
     names = {f.get("filename") for f in files}
-    for f in files:
-        text("attachment description", f.get("description"), ATTACHMENT_DESCRIPTION)
-    for n, embed in enumerate(embeds):
+    out += [
+        f"alt text {len(f['description'])} > 1024"
+        for f in files
+        if len(f.get("description") or "") > limits.ATTACHMENT_DESCRIPTION
+    ]
+    for n, embed in enumerate(payload.get("embeds") or []):
         url = (embed.get("image") or {}).get("url")
         if url is not None and not (url.startswith("attachment://") and url[len("attachment://") :] in names):
             out.append(f"embed {n} image {url!r} names no attachment")
-    if not (payload.get("content") or embeds or rows):
-        out.append("empty message")
-    if payload.get("allowed_mentions") != {"parse": []}:
-        out.append(f"allowed_mentions {payload.get('allowed_mentions')!r} may ping")
     return out
 
 
 def assert_fits(reply: Reply) -> None:
-    problems = violations(reply.payload())
+    problems = violations(reply.payload()) + attachment_problems(reply.payload())
     assert not problems, problems
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import time
+import re
 
 import pytest
 
 from bot.content import Library
-from bot.search import Hit, Kind, SearchIndex, query_terms
+from bot.search import STOPWORDS, Hit, Kind, SearchIndex, is_english, pick_value, query_terms, read_pick
 
 
 def targets(hits: list[Hit]) -> list[str]:
     return [h.target for h in hits]
+
+
+def places(hits: list[Hit]) -> list[set[str]]:
+    """What each hit stands for: its target and its topic (an event also stands for its topic's paragraph)."""
+    return [{h.target, h.topic} for h in hits]
 
 
 # (query, the topic or event id expected, within how many of the first hits)
@@ -39,10 +44,10 @@ RELEVANCE = [
     ("NATO Training Mission", "training", 1),
     ("Cold War", "history", 3),
     ("Cold War", "end-of-cold-war", 3),
-    ("2003 invasion", "invasion-2003", 3),
+    ("2003 invasion", "history", 1),
     ("late 1990s", "wider-mission", 1),
     ("two decades", "two-decades", 3),
-    ("Iraq War", "role", 1),
+    ("Iraq War", "role", 3),
     # Typos
     ("chalenges", "challenges", 1),
     ("objectivs", "objectives", 1),
@@ -87,8 +92,8 @@ RELEVANCE = [
 
 @pytest.mark.parametrize(("query", "expected", "within"), RELEVANCE, ids=[f"{q}->{e}" for q, e, _ in RELEVANCE])
 def test_relevance(index: SearchIndex, query: str, expected: str, within: int) -> None:
-    found = targets(index.search(query, 5))
-    assert expected in found[:within], f"{query!r}: {found}"
+    found = places(index.search(query, 5))
+    assert any(expected in place for place in found[:within]), f"{query!r}: {found}"
 
 
 def test_hit_points_at_the_matching_key_point(index: SearchIndex, library: Library) -> None:
@@ -99,10 +104,10 @@ def test_hit_points_at_the_matching_key_point(index: SearchIndex, library: Libra
     assert hit.title == topic.points[hit.point].heading
 
 
-def test_title_or_alias_match_opens_the_topic_at_its_start(index: SearchIndex) -> None:
+def test_title_or_alias_match_lands_on_a_point_of_the_topic(index: SearchIndex) -> None:
     hit = index.search("goals")[0]
-    assert (hit.kind, hit.target, hit.point) == (Kind.TOPIC, "objectives", None)
-    assert "**goals**" in hit.snippet  # the alias that matched is named, in bold
+    assert (hit.kind, hit.target) == (Kind.TOPIC, "objectives")
+    assert hit.point is not None and hit.paragraph is not None
 
 
 def test_breadcrumb_names_the_parent(index: SearchIndex) -> None:
@@ -135,14 +140,14 @@ def test_snippets_are_escaped(index: SearchIndex) -> None:
         assert "*" not in bare.replace("\\*", "")
 
 
-def test_one_topic_does_not_crowd_out_the_others(index: SearchIndex) -> None:
-    hits = index.search("challenges", 5)
-    topics = [h.topic for h in hits]
-    assert len(set(topics)) == len(topics)
+def test_only_hits_near_the_best_are_listed(index: SearchIndex) -> None:
+    hits = index.search("what problems did nato face", 5)
+    assert hits and all(h.topic == "challenges" for h in hits)
+    assert all(h.score >= hits[0].score * 0.7 for h in hits)
 
 
 def test_limit_is_respected(index: SearchIndex) -> None:
-    assert len(index.search("NATO", 3)) == 3
+    assert 1 <= len(index.search("NATO training", 3)) <= 3
     assert index.search("NATO", 0) == []
     assert len(index.search("NATO", 1000)) <= 25
 
@@ -153,8 +158,17 @@ def test_exact_word_ranks_before_longer_words_it_begins(index: SearchIndex) -> N
 
 
 def test_phrase_ranks_before_scattered_words(index: SearchIndex) -> None:
-    first = index.search("iraq war")[0]
-    assert first.target == "role"
+    # "public" and "opinion" side by side beat a row holding either word alone.
+    first = index.search("opinion public suspicion")[0]
+    assert (first.topic, first.point) == ("challenges", 3)
+    # The words as a phrase in a title: "The Role of NATO in the Iraq War".
+    assert index.search("iraq war")[0].topic == "role"
+
+
+def test_when_questions_prefer_the_document_s_time_words(index: SearchIndex) -> None:
+    # Two points say NTM-I was established; only one says when ("in 2004").
+    first = index.search("when was ntm-i established")[0]
+    assert "2004" in first.snippet and first.paragraph == 2
 
 
 def test_nothing_found(index: SearchIndex) -> None:
@@ -162,33 +176,50 @@ def test_nothing_found(index: SearchIndex) -> None:
     assert index.search("") == []
 
 
-def test_suggest_corrects_words_and_names_topics(index: SearchIndex) -> None:
-    suggestions = index.suggest("chalenges")
-    assert suggestions[0].kind is Kind.TERM and suggestions[0].value == "challenges"
-    assert any(s.kind is Kind.TOPIC and s.value == "challenges" for s in suggestions)
+@pytest.mark.parametrize(
+    ("query", "missing"),
+    [
+        ("did france take part", ("france",)),
+        ("pizza recipe", ("pizza", "recipe")),
+        ("how did iran get involved", ("iran",)),
+        ("how much did ntm-i cost", ("cost",)),
+        ("zzzzqqqq", ("zzzzqqqq",)),
+    ],
+)
+def test_a_real_word_the_document_lacks_is_named_never_replaced(
+    index: SearchIndex, query: str, missing: tuple[str, ...]
+) -> None:
+    answer = index.answer(query)
+    assert answer.missing == missing
+    assert answer.corrections == ()
+    assert not answer.answered
 
 
 @pytest.mark.parametrize(
-    ("query", "word", "topic"),
-    [("colabboratoin", "collaboration", "collaboration"), ("akievments", "achievements", "achievements")],
+    ("query", "typed", "read"),
+    [("colation partners", "colation", "coalition"), ("humanitarin aid", "humanitarin", "humanitarian")],
 )
-def test_suggest_reaches_past_too_many_typos(index: SearchIndex, query: str, word: str, topic: str) -> None:
-    assert index.search(query) == []
-    suggestions = index.suggest(query)
-    assert (suggestions[0].kind, suggestions[0].value) == (Kind.TERM, word)
-    assert (Kind.TOPIC, topic) in [(s.kind, s.value) for s in suggestions]
+def test_typos_of_the_pack_s_words_are_corrected_and_said(
+    index: SearchIndex, query: str, typed: str, read: str
+) -> None:
+    answer = index.answer(query)
+    assert answer.corrections == ((typed, read),)
+    assert answer.answered and answer.missing == ()
 
 
-def test_suggest_never_dead_ends(index: SearchIndex, library: Library) -> None:
-    suggestions = index.suggest("zzzzqqqq", 5)
-    assert len(suggestions) == 5
-    assert all(s.kind is Kind.TOPIC and s.value in library.by_id for s in suggestions)
+def test_no_correction_replaces_an_absent_word_by_a_real_english_word(index: SearchIndex, library: Library) -> None:
+    # Every word of every quote is in the vocabulary; take real English words one edit from it.
+    for typed in ("glance", "france", "iran", "pizza", "regime", "post", "such", "part"):
+        for original, used in index.answer(f"what about {typed}").corrections:
+            assert not is_english(original), (original, used)
 
 
-def test_corrected(index: SearchIndex) -> None:
-    assert index.corrected("objectivs of nato") == "objectives of nato"
-    assert index.corrected("objectives") is None
-    assert index.corrected("trai") is None  # still being typed, not a typo
+def test_stop_words_neither_match_nor_highlight(index: SearchIndex) -> None:
+    assert index.search("the and was what") == []
+    for query in ("what was the role of the united states", "why did nato go", "and the insurgency was"):
+        for hit in index.search(query):
+            bold = {w.casefold() for w in re.findall(r"\*\*(.+?)\*\*", hit.snippet) for w in w.split()}
+            assert not bold & STOPWORDS, (query, hit.snippet)
 
 
 def test_complete_topics(index: SearchIndex, library: Library) -> None:
@@ -215,18 +246,30 @@ def test_complete_events(index: SearchIndex, library: Library) -> None:
     assert all(v in {e.id for e in library.timeline} for _, v in index.complete_events("training"))
 
 
-def test_complete_search(index: SearchIndex) -> None:
+def test_complete_search_offers_picks_that_name_their_point(index: SearchIndex, library: Library) -> None:
     names = index.complete_search("insur")
-    assert names[0][1] == "Challenges Faced by NATO in Iraq"
-    assert "Persistent insurgency" in [v for _, v in names]
-    # Choosing a suggestion searches for its text, which finds the entry it named first.
-    for _, value in names:
-        assert index.search(value), value
+    assert read_pick(names[0][1]) == (Kind.TOPIC, "challenges", None)
+    picks = [read_pick(v) for _, v in names]
+    assert (Kind.TOPIC, "challenges", 0) in picks  # "Persistent insurgency"
+    for pick in picks:
+        assert pick is not None
+        kind, item, point = pick
+        if kind is Kind.TOPIC:
+            assert point is None or 0 <= point < len(library.topic(item).points)
+        else:
+            assert item in {e.id for e in library.timeline}
+
+
+def test_a_pick_is_not_a_query() -> None:
+    assert read_pick("§topic:challenges#2") == (Kind.TOPIC, "challenges", 2)
+    assert read_pick("§event:ntm-i-2004") == (Kind.EVENT, "ntm-i-2004", None)
+    for typed in ("challenges", "§", "§topic:", "§topic:Bad Id", "§term:x", "§topic:x#y", "x §topic:challenges"):
+        assert read_pick(typed) is None, typed
 
 
 def test_complete_search_empty_offers_starting_points(index: SearchIndex, library: Library) -> None:
     values = [v for _, v in index.complete_search("   ")]
-    assert values[: len(library.topics)] == [t.title for t in library.topics]
+    assert values[: len(library.topics)] == [pick_value(Kind.TOPIC, t.id) for t in library.topics]
     assert len(values) <= 25
 
 
@@ -235,10 +278,3 @@ def test_query_terms() -> None:
     assert query_terms("Naïve café") == ["naive", "cafe"]
     assert query_terms("snake_case") == ["snake", "case"]
     assert query_terms(" \t\n") == []
-
-
-def test_index_is_cheap_to_build(library: Library) -> None:
-    started = time.perf_counter()
-    SearchIndex(library)
-    # "A few ms" on a quiet machine; the bound is loose so a busy CI box does not fail it.
-    assert time.perf_counter() - started < 0.25

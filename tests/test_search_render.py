@@ -1,4 +1,5 @@
-"""Search answers as Discord messages: within every limit, escaped, and with buttons that open the right page."""
+"""Search answers as Discord messages: within every limit, escaped, the answer first, honest when the document
+is silent, and with buttons that land on the point and lead back."""
 
 from __future__ import annotations
 
@@ -12,18 +13,43 @@ from hypothesis import strategies as st
 
 from bot import limits
 from bot.content import Library
-from bot.render import Reply, Viewer, key_of
-from bot.render.ids import PAGE_TEMPLATE, TIMELINE
-from bot.render.search import SEARCH_TEMPLATE, hit_page, render_results, render_suggestions, search_id, shown_query
+from bot.render import CONTENTS, Reply, Viewer, key_of
+from bot.render.ids import PAGE_TEMPLATE, POSITION_TEMPLATE, TIMELINE
+from bot.render.pages import MARK
+from bot.render.search import (
+    BACK_LABEL,
+    HIT_TEMPLATE,
+    SEARCH_TEMPLATE,
+    hit_id,
+    hit_page,
+    render_answer,
+    render_hit,
+    render_pick,
+    search_id,
+    shown_query,
+)
 from bot.render.timeline import event_page
 from bot.render.topic import point_page, topic_page_count
-from bot.search import Hit, Kind, SearchIndex
+from bot.search import STOPWORDS, Answer, Hit, Kind, SearchIndex
 from bot.simulator.errors import FormErrors
 from bot.simulator.validation import validate_message
 
 # The longest user id Discord can hand out, so every custom_id is measured at its worst.
 USER = 10**19 + 12345
 VIEWERS = [Viewer(USER, False), Viewer(USER, True), Viewer(1, False)]
+TEMPLATES = (PAGE_TEMPLATE, POSITION_TEMPLATE, SEARCH_TEMPLATE, HIT_TEMPLATE)
+QUERIES = [
+    "insurgency",
+    "who trained the iraqi army",
+    "when was ntm-i established",
+    "did France take part",
+    "pizza recipe",
+    "colation partners",
+    "the and was",
+    "",
+    "late 1990s",
+    "two decades",
+]
 
 
 def check(answer: Reply) -> dict[str, Any]:
@@ -36,46 +62,118 @@ def check(answer: Reply) -> dict[str, Any]:
     assert len(ids) == len(set(ids))
     for custom_id in ids:
         assert len(custom_id) <= limits.CUSTOM_ID
-        assert re.fullmatch(PAGE_TEMPLATE, custom_id) or re.fullmatch(SEARCH_TEMPLATE, custom_id), custom_id
+        assert any(re.fullmatch(t, custom_id) for t in TEMPLATES), custom_id
     return payload
 
 
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("query", ["insurgency", "NATO", "training", "late 1990s", "goals", "two decades"])
-def test_results_are_valid_messages(index: SearchIndex, library: Library, viewer: Viewer, query: str) -> None:
-    hits = index.search(query)
-    answer = render_results(library, query, hits, viewer=viewer)
-    payload = check(answer)
-    assert answer.ephemeral is viewer.private
+def shown_text(payload: dict[str, Any]) -> str:
     embed = payload["embeds"][0]
-    assert len(embed["fields"]) == len(hits)
-    assert query.casefold() in embed["title"].casefold()
-    for field, hit in zip(embed["fields"], hits, strict=True):
-        assert field["value"] == hit.snippet
+    return "\n".join([embed.get("description", ""), *(f["name"] + "\n" + f["value"] for f in embed.get("fields", ()))])
 
 
-def test_result_fields_carry_breadcrumb_and_bold_words(index: SearchIndex, library: Library) -> None:
-    payload = check(render_results(library, "America", index.search("America"), viewer=VIEWERS[0]))
-    first = payload["embeds"][0]["fields"][0]
-    assert first["name"].startswith("1\\. Collaboration › The United States")
-    assert "**America**" in first["value"]
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("query", QUERIES)
+def test_answers_are_valid_messages(index: SearchIndex, library: Library, viewer: Viewer, query: str) -> None:
+    answer = render_answer(library, index.answer(query), viewer=viewer)
+    check(answer)
+    assert answer.ephemeral is viewer.private
+    assert answer.buttons(), "an answer never dead-ends"
 
 
-def test_results_say_which_words_were_searched_for(index: SearchIndex, library: Library) -> None:
-    corrected = index.corrected("objectivs")
-    payload = check(
-        render_results(library, "objectivs", index.search("objectivs"), viewer=VIEWERS[0], corrected=corrected)
-    )
-    assert payload["embeds"][0]["description"].startswith("Showing matches for “objectives”")
+def test_the_answer_comes_first(index: SearchIndex, library: Library) -> None:
+    answer = index.answer("when was ntm-i established")
+    best = answer.hits[0]
+    description = check(render_answer(library, answer, viewer=VIEWERS[0]))["embeds"][0]["description"]
+    lines = description.splitlines()
+    # The heading, then the document's sentence verbatim (markdown aside), then where it is and how to open it.
+    assert lines[1].startswith("> ") and "in 2004" in lines[1]
+    quote = library.topic(best.topic).points[best.point].quote
+    assert lines[1][2:].replace("**", "").replace("\\", "") in quote
+    assert lines[2] == "— Overview ¶2 · `/overview`"
 
 
-def test_open_buttons_use_the_page_scheme(index: SearchIndex, library: Library) -> None:
-    hits = index.search("insurgency")
-    answer = render_results(library, "insurgency", hits, viewer=VIEWERS[0])
-    first = re.fullmatch(PAGE_TEMPLATE, answer.buttons()[0].custom_id)
-    assert first is not None
-    assert first["key"] == key_of(hits[0].topic)
-    assert int(first["user"]) == USER and first["private"] == "0"
+def test_other_hits_name_their_section_paragraph_and_command(index: SearchIndex, library: Library) -> None:
+    answer = index.answer("coalition partners")
+    assert len(answer.hits) > 1
+    payload = check(render_answer(library, answer, viewer=VIEWERS[0]))
+    for field, hit in zip(payload["embeds"][0]["fields"], answer.hits[1:], strict=True):
+        assert f"¶{hit.paragraph}" in field["value"] and "`/" in field["value"]
+
+
+def test_the_document_s_silence_comes_first_naming_the_words(index: SearchIndex, library: Library) -> None:
+    payload = check(render_answer(library, index.answer("did France take part"), viewer=VIEWERS[0]))
+    description = payload["embeds"][0]["description"]
+    assert description.splitlines()[0] == "The document does not mention “France”."
+    assert "Closest in the document" in description
+    two = check(render_answer(library, index.answer("pizza recipe"), viewer=VIEWERS[0]))
+    assert two["embeds"][0]["description"].startswith("The document does not mention “pizza” or “recipe”.")
+
+
+def test_with_nothing_close_the_reply_offers_the_topics(index: SearchIndex, library: Library) -> None:
+    answer = render_answer(library, index.answer("pizza recipe"), viewer=VIEWERS[0])
+    (button,) = answer.buttons()
+    match = re.fullmatch(PAGE_TEMPLATE, button.custom_id)
+    assert match is not None and match["key"] == CONTENTS
+
+
+def test_a_corrected_word_is_said(index: SearchIndex, library: Library) -> None:
+    payload = check(render_answer(library, index.answer("colation partners"), viewer=VIEWERS[0]))
+    assert "Read “colation” as “coalition”." in payload["embeds"][0]["description"]
+
+
+@pytest.mark.parametrize(
+    "query", ["what was the role of the united states", "why did nato go", "and the insurgency was"]
+)
+def test_no_stop_word_is_highlighted(index: SearchIndex, library: Library, query: str) -> None:
+    text = shown_text(check(render_answer(library, index.answer(query), viewer=VIEWERS[0])))
+    # The document's sentences are quoted ("> "); the bold in them is what matched.
+    quoted = "\n".join(line for line in text.splitlines() if line.startswith("> "))
+    bold = {w.casefold() for run in re.findall(r"\*\*(.+?)\*\*", quoted) for w in re.findall(r"\w+", run)}
+    assert quoted
+    assert not bold & STOPWORDS, bold
+
+
+@pytest.mark.parametrize("query", ["insurgency", "what did canada do", "late 1990s", "two decades"])
+def test_a_result_opens_on_its_point_marked_with_a_way_back(index: SearchIndex, library: Library, query: str) -> None:
+    answer = index.answer(query)
+    reply = render_answer(library, answer, viewer=VIEWERS[0])
+    for hit, button in zip(answer.hits, reply.buttons(), strict=True):
+        match = re.fullmatch(HIT_TEMPLATE, button.custom_id)
+        assert match is not None and int(match["user"]) == USER
+        point = None if match["point"] == "-" else int(match["point"])
+        opened = render_hit(library, match["key"], point, VIEWERS[0], match["query"])
+        assert opened is not None
+        payload = check(opened)
+        # Points and moments are lines of the answer; the one the result names carries the mark.
+        lines = payload["embeds"][0]["description"].splitlines()
+        marked = [line for line in lines if line.startswith(MARK)]
+        # A timeline entry is named by its moment.
+        title = hit.title if hit.kind is Kind.TOPIC else next(e.when for e in library.timeline if e.id == hit.target)
+        assert len(marked) == 1 and title in marked[0]
+        back = opened.buttons()[-1]
+        assert back.label == BACK_LABEL
+        again = re.fullmatch(SEARCH_TEMPLATE, back.custom_id)
+        assert again is not None and again["query"] == " ".join(re.findall(r"\w+", query))
+
+
+def test_a_long_query_is_clipped_to_whole_words_in_the_button(index: SearchIndex, library: Library) -> None:
+    query = "which of the nato member states trained the security forces of iraq " * 3
+    hit = index.answer(query).hits[0]
+    custom_id = hit_id(hit, query, Viewer(USER, True))
+    match = re.fullmatch(HIT_TEMPLATE, custom_id)
+    assert match is not None and len(custom_id) <= limits.CUSTOM_ID
+    assert query.startswith(match["query"])
+
+
+def test_a_pick_opens_its_point(library: Library) -> None:
+    opened = render_pick(library, Kind.TOPIC, "challenges", 3, VIEWERS[0])
+    assert opened is not None
+    lines = check(opened)["embeds"][0]["description"].splitlines()
+    assert [line.split(" — ")[0] for line in lines if line.startswith(MARK)] == [
+        f"{MARK}**Public opinion and suspicion**"
+    ]
+    assert render_pick(library, Kind.TOPIC, "gone", 0, VIEWERS[0]) is None
+    assert render_pick(library, Kind.EVENT, "ntm-i-2004", None, VIEWERS[0]) is not None
 
 
 def test_event_opens_the_timeline_at_its_page(index: SearchIndex, library: Library) -> None:
@@ -90,12 +188,22 @@ def test_every_event_maps_to_the_page_the_timeline_shows_it_on(library: Library)
         assert hit_page(library, hit) == (TIMELINE, event_page(library, position))
 
 
+def test_search_id_keeps_whole_words_within_the_limit() -> None:
+    custom_id = search_id("word " * 100, Viewer(USER, True))
+    assert custom_id is not None and len(custom_id) <= limits.CUSTOM_ID
+    match = re.fullmatch(SEARCH_TEMPLATE, custom_id)
+    assert match is not None and set(match["query"].split()) == {"word"}
+    assert search_id("🙂 ** ::", VIEWERS[0]) is None
+
+
 def test_point_opens_its_topic_at_the_page_that_shows_it(library: Library) -> None:
-    # A topic with many points spans several pages; a match in a late point must open a late page.
+    # A topic with many points spans several pages; a match in a late point must open a late page, marked.
     topic = library.topic("challenges")
     # Each filler says something of its own, so none is folded away as a repeat.
     filler = [
-        dataclasses.replace(topic.points[0], heading=f"Filler {n}", text=" ".join(f"w{n}x{k}" for k in range(30)) + ".")
+        dataclasses.replace(
+            topic.points[0], heading=f"Filler {n}", asks=(), text=" ".join(f"w{n}x{k}" for k in range(30)) + "."
+        )
         for n in range(14)
     ]
     long_topic = dataclasses.replace(topic, points=(*filler, *topic.points))
@@ -107,49 +215,10 @@ def test_point_opens_its_topic_at_the_page_that_shows_it(library: Library) -> No
     key, page = hit_page(big, hit) or ("", -1)
     assert key == key_of(topic.id)
     assert page == point_page(big, long_topic, hit.point) > 0
-
-
-def test_hits_on_one_page_each_get_a_distinct_button(index: SearchIndex, library: Library) -> None:
-    hits = index.search("insurgency")
-    pages = [hit_page(library, h) for h in hits]
-    assert len(set(pages)) < len(pages)  # "Challenges" and its "Persistent insurgency" share page 0
-    answer = render_results(library, "insurgency", hits, viewer=VIEWERS[0])
-    assert [b.label.split(".")[0] for b in answer.buttons()] == [str(n) for n in range(1, len(hits) + 1)]
-    for button, page in zip(answer.buttons(), pages, strict=True):
-        match = re.fullmatch(PAGE_TEMPLATE, button.custom_id)
-        assert match is not None and page == (match["key"], int(match["page"]))
-
-
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("query", ["chalenges", "zzzzqqqq", "", "   ", "objectivs of nato"])
-def test_suggestions_are_valid_messages(index: SearchIndex, library: Library, viewer: Viewer, query: str) -> None:
-    answer = render_suggestions(library, query, index.suggest(query), viewer=viewer)
-    payload = check(answer)
-    assert answer.buttons(), "a search with no hit must never dead-end"
-    assert payload["embeds"][0]["description"]
-
-
-def test_corrected_words_search_again(index: SearchIndex, library: Library) -> None:
-    answer = render_suggestions(library, "chalenges", index.suggest("chalenges"), viewer=VIEWERS[1])
-    match = re.fullmatch(SEARCH_TEMPLATE, answer.buttons()[0].custom_id)
-    assert match is not None
-    assert match["query"] == "challenges" and match["private"] == "1"
-    assert index.search(match["query"])[0].target == "challenges"
-
-
-def test_suggested_topics_open_at_their_first_page(index: SearchIndex, library: Library) -> None:
-    answer = render_suggestions(library, "zzzzqqqq", index.suggest("zzzzqqqq"), viewer=VIEWERS[0])
-    for button in answer.buttons():
-        match = re.fullmatch(PAGE_TEMPLATE, button.custom_id)
-        assert match is not None and match["page"] == "0"
-
-
-def test_search_id_keeps_whole_words_within_the_limit() -> None:
-    custom_id = search_id("word " * 100, Viewer(USER, True))
-    assert custom_id is not None and len(custom_id) <= limits.CUSTOM_ID
-    match = re.fullmatch(SEARCH_TEMPLATE, custom_id)
-    assert match is not None and set(match["query"].split()) == {"word"}
-    assert search_id("🙂 ** ::", VIEWERS[0]) is None
+    opened = render_hit(big, key, hit.point, VIEWERS[0], "public opinion")
+    assert opened is not None
+    description = check(opened)["embeds"][0]["description"]
+    assert MARK + "**Public opinion and suspicion**" in description
 
 
 @pytest.mark.parametrize(
@@ -161,23 +230,19 @@ def test_the_query_is_shown_inert(library: Library, query: str) -> None:
     # What is left of a mention or a link is escaped, so Discord shows it as typed.
     assert "@everyone" not in shown and not re.search(r"(?<!\\)<@|(?<!\\)\]\(", shown)
     assert "\u202e" not in shown and "\x00" not in shown
-    check(render_results(library, query, [], viewer=VIEWERS[0]))
-    check(render_suggestions(library, query, [], viewer=VIEWERS[0]))
+    check(render_answer(library, Answer(query), viewer=VIEWERS[0]))
+    check(render_answer(library, Answer(query, missing=("x",)), viewer=VIEWERS[0]))
 
 
 def test_a_hit_for_a_vanished_topic_gets_no_button(library: Library) -> None:
     ghost = Hit(Kind.TOPIC, "gone", "gone", None, "Gone", "Gone", "snippet", 1.0)
-    answer = render_results(library, "gone", [ghost], viewer=VIEWERS[0])
+    answer = render_answer(library, Answer("gone", (ghost,)), viewer=VIEWERS[0])
     check(answer)
     assert answer.buttons() == ()
+    assert render_hit(library, "gone", 0, VIEWERS[0], "gone") is None
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.text(max_size=120), private=st.booleans())
 def test_any_query_renders_a_valid_answer(index: SearchIndex, library: Library, query: str, private: bool) -> None:
-    viewer = Viewer(USER, private)
-    hits = index.search(query)
-    if hits:
-        check(render_results(library, query, hits, viewer=viewer))
-    else:
-        check(render_suggestions(library, query, index.suggest(query), viewer=viewer))
+    check(render_answer(library, index.answer(query), viewer=Viewer(USER, private)))

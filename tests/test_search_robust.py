@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from bot import limits
 from bot.content import Library
+from bot.render import Viewer
+from bot.render.search import render_answer
 from bot.search import SearchIndex
 from bot.text import escape_markdown
 
@@ -79,7 +81,7 @@ NASTY = [
 def _methods(index: SearchIndex) -> dict[str, Callable[[str], list[object]]]:
     return {
         "search": index.search,
-        "suggest": index.suggest,
+        "answer": lambda query: [*index.answer(query).hits, *index.answer(query).missing],
         "complete_topics": index.complete_topics,  # type: ignore[dict-item]
         "complete_events": index.complete_events,  # type: ignore[dict-item]
         "complete_search": index.complete_search,  # type: ignore[dict-item]
@@ -98,7 +100,7 @@ def assert_valid_choices(choices: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize("query", NASTY, ids=[repr(q[:20]) + f"[{len(q)}]" for q in NASTY])
-@pytest.mark.parametrize("method", ["search", "suggest", "complete_topics", "complete_events", "complete_search"])
+@pytest.mark.parametrize("method", ["search", "answer", "complete_topics", "complete_events", "complete_search"])
 def test_nasty_input_never_raises(index: SearchIndex, method: str, query: str) -> None:
     result = _methods(index)[method](query)
     assert isinstance(result, list)
@@ -120,9 +122,11 @@ def test_fts_syntax_is_taken_literally(index: SearchIndex) -> None:
     assert [h.target for h in index.search("title:insurgency")] == [h.target for h in index.search("title insurgency")]
 
 
-def test_suggest_on_nasty_input_still_offers_somewhere_to_go(index: SearchIndex) -> None:
+def test_nasty_input_is_answered_with_somewhere_to_go(index: SearchIndex, library: Library) -> None:
+    # Whatever comes back, the reply has a button: a result to open, or what the document covers.
     for query in NASTY:
-        assert index.suggest(query), repr(query)
+        reply = render_answer(library, index.answer(query), viewer=Viewer(1))
+        assert reply.rows and reply.rows[0].items, repr(query)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -168,6 +172,7 @@ def test_escape_markdown_leaves_nothing_live(text: str) -> None:
 
 def test_an_empty_library_answers_nothing_without_failing(library: Library) -> None:
     empty = SearchIndex(Library(pack=library.pack, source=library.source, topics=(), timeline=()))
-    for method in _methods(empty).values():
+    for name, method in _methods(empty).items():
         for query in ("", "training", "chal", '"'):
-            assert method(query) == []
+            # With nothing in the pack, every meaningful word is one it does not mention.
+            assert method(query) == ([] if name != "answer" or query in ("", '"') else [query]), (name, query)

@@ -57,7 +57,12 @@ def test_values_are_parsed_into_types(tmp_path: Path) -> None:
         ("DISCORD_API_BASE", "discord.com", "DISCORD_API_BASE: expected an http(s) URL"),
         ("DISCORD_GATEWAY_URL", "https://x", "DISCORD_GATEWAY_URL: expected a ws(s) URL"),
         ("COOLDOWN_RATE", "0", "COOLDOWN_RATE: expected a whole number of commands, at least 1, got '0'"),
-        ("COOLDOWN_SECONDS", "soon", "COOLDOWN_SECONDS: expected a number of seconds above 0, got 'soon'"),
+        ("COOLDOWN_SECONDS", "soon", "COOLDOWN_SECONDS: expected a finite number of seconds above 0, got 'soon'"),
+        # float() reads these too; forever is not a cooldown (the limited command would get no answer at all).
+        ("COOLDOWN_SECONDS", "inf", "COOLDOWN_SECONDS: expected a finite number of seconds above 0, got 'inf'"),
+        ("COOLDOWN_SECONDS", "Infinity", "COOLDOWN_SECONDS: expected a finite number"),
+        ("COOLDOWN_SECONDS", "1e999", "COOLDOWN_SECONDS: expected a finite number"),
+        ("COOLDOWN_SECONDS", "nan", "COOLDOWN_SECONDS: expected a finite number"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_what_it_expects(name: str, value: str, expected: str) -> None:
@@ -91,6 +96,15 @@ def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     assert settings.dev_guild_id == 7
     assert settings.cooldown_rate == 4
     assert settings.discord_token is not None and settings.discord_token.get() == "from-file"
+
+
+def test_an_env_file_saved_with_a_byte_order_mark_keeps_its_first_variable(tmp_path: Path) -> None:
+    # Notepad and some Windows editors start a UTF-8 file with U+FEFF; the first key must not swallow it.
+    env = tmp_path / ".env"
+    env.write_bytes("DISCORD_TOKEN=from-file\nREQUIRE_TOKEN=true\n".encode("utf-8-sig"))
+    settings = Settings.from_env({}, env_file=env)
+    assert settings.discord_token is not None and settings.discord_token.get() == "from-file"
+    assert settings.require_token is True
 
 
 def test_token_never_shows_in_repr_str_or_logs(caplog: pytest.LogCaptureFixture) -> None:

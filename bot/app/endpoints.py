@@ -24,31 +24,12 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from ..settings import DISCORD_API_BASE, DISCORD_GATEWAY_URL, api_base_url
+from ..settings import gateway_url as settings_gateway_url
+
 __all__ = ["DISCORD_API_BASE", "DISCORD_GATEWAY_URL", "current_endpoints", "use_endpoints"]
 
 log = logging.getLogger(__name__)
-
-DISCORD_API_BASE = "https://discord.com/api/v10"
-DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
-
-
-def _normalise_api_base(api_base: str) -> str:
-    url = yarl.URL(api_base)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"api_base must be an absolute http(s) URL, got {api_base!r}")
-    if url.query_string or url.fragment:
-        raise ValueError(f"api_base must not carry a query or fragment, got {api_base!r}")
-    # Route paths start with '/', so the base must not end with one.
-    return api_base.rstrip("/")
-
-
-def _normalise_gateway(gateway_url: str) -> yarl.URL:
-    url = yarl.URL(gateway_url)
-    if url.scheme not in ("ws", "wss") or not url.host:
-        raise ValueError(f"gateway_url must be an absolute ws(s) URL, got {gateway_url!r}")
-    if url.query_string:
-        raise ValueError(f"gateway_url must not carry a query (discord.py replaces it), got {gateway_url!r}")
-    return url
 
 
 def use_endpoints(api_base: str | None, gateway_url: str | None) -> None:
@@ -57,10 +38,14 @@ def use_endpoints(api_base: str | None, gateway_url: str | None) -> None:
     ``None`` restores Discord's own endpoint for that half. Calling it again with the same values changes
     nothing, so it is safe to call at every start-up; call it before ``Client.start``/``login``.
     """
-    base = DISCORD_API_BASE if api_base is None else _normalise_api_base(api_base)
-    gateway = yarl.URL(DISCORD_GATEWAY_URL) if gateway_url is None else _normalise_gateway(gateway_url)
+    base = api_base_url(api_base or DISCORD_API_BASE)
+    gateway = yarl.URL(settings_gateway_url(gateway_url or DISCORD_GATEWAY_URL))
     if base != Route.BASE or gateway != DiscordWebSocket.DEFAULT_GATEWAY:
         log.info("discord.py endpoints: REST %s, gateway %s", base, gateway)
+    # DEP-WARN: discord.py has no public setting for its REST base or gateway URL; these two class attributes
+    # are what it reads at each request and connection (see the module docstring). On upgrade, check that
+    # `Route.BASE` is still read per request (discord/http.py, and the webhook adapter in
+    # discord/webhook/async_.py) and `DiscordWebSocket.DEFAULT_GATEWAY` per connection (discord/gateway.py).
     Route.BASE = base
     DiscordWebSocket.DEFAULT_GATEWAY = gateway
 

@@ -5,15 +5,16 @@ registered once in `setup_hook` and nothing is kept per message. A click by the 
 click by anyone else on a public message answers them with their own private page.
 
 discord.py leaves some clicks unanswered, so every callback catches its own errors (DynamicItem errors never
-reach a View's `on_error`; discord.py only logs them) and `answer_unclaimed` answers a component that no
-DynamicItem or view will take.
+reach a View's `on_error`; discord.py only logs them) and `answer_unclaimed` answers a component that none of
+the bot's items will take, recognised from their own templates.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Final, Self
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 
 import discord
 
@@ -21,8 +22,11 @@ from ..ops.instrumentation import metrics_of
 from ..render import Reply, Viewer, render_jump, render_key, render_notice
 from ..render import ids as custom_ids
 from . import replies
-from .lookup import library_of, other_commands
+from .lookup import bot_of, library_of, other_commands
 from .mentions import command_mentions
+
+if TYPE_CHECKING:
+    from .client import ReferenceBot
 
 log = logging.getLogger(__name__)
 
@@ -32,37 +36,52 @@ FAILED: Final = "Something went wrong on my side. It has been logged; please try
 POSITION: Final = "That is just the page number; use the arrows beside it."
 
 
-class _Navigation:
-    """What every navigation item does with a click: answer, whatever happens, within Discord's 3 s."""
+class Navigation:
+    """What every navigation item does with a click: answer, whatever happens, within Discord's 3 s.
+
+    A subclass is declared with its `template` (as every `DynamicItem` is); the compiled pattern is kept here
+    too, so the bot can tell a click that one of its items will take from one that none will.
+    """
 
     invoker: int
     private: bool
+    pattern: ClassVar[re.Pattern[str]]
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        template = kwargs.get("template")
+        if template is not None:
+            cls.pattern = re.compile(template)
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def claims(cls, custom_id: str) -> bool:
+        return cls.pattern.fullmatch(custom_id) is not None
+
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         raise NotImplementedError
 
-    async def callback(self, interaction: discord.Interaction) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         _received(interaction)
         try:
             await self.answer(interaction)
         except Exception as error:
             await self.on_error(interaction, error)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(self, interaction: discord.Interaction[ReferenceBot], error: Exception) -> None:
         log.error("component %s failed", _custom_id(interaction), exc_info=error)
         metrics = metrics_of(interaction.client)
         if metrics is not None:
             metrics.error("component")
         await replies.reply_error(interaction, FAILED)
 
-    def viewer_for(self, interaction: discord.Interaction) -> tuple[Viewer, bool]:
+    def viewer_for(self, interaction: discord.Interaction[ReferenceBot]) -> tuple[Viewer, bool]:
         """Who the next page is for, and whether it replaces the message (only the invoker's click does)."""
         commands = command_mentions(interaction)
         if interaction.user.id == self.invoker:
             return Viewer(self.invoker, self.private, commands), True
         return Viewer(interaction.user.id, True, commands), False
 
-    async def show(self, interaction: discord.Interaction, answer: Reply | None, editing: bool) -> None:
+    async def show(self, interaction: discord.Interaction[ReferenceBot], answer: Reply | None, editing: bool) -> None:
         if answer is None:
             await replies.send(interaction, render_notice(STALE))
         elif editing:
@@ -72,7 +91,7 @@ class _Navigation:
 
 
 class PageButton(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=custom_ids.PAGE_TEMPLATE,
 ):
@@ -84,11 +103,12 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, match["key"], int(match["page"]), int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
         library = library_of(interaction)
         answer = render_key(library, self.key, self.page, viewer, others=other_commands(interaction))
@@ -96,7 +116,7 @@ class PageButton(
 
 
 class PositionLabel(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=custom_ids.POSITION_TEMPLATE,
 ):
@@ -108,16 +128,17 @@ class PositionLabel(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Button)
         return cls(item, int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         await replies.send(interaction, render_notice(POSITION))
 
 
 class JumpSelect(
-    _Navigation,
+    Navigation,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=custom_ids.JUMP_TEMPLATE,
 ):
@@ -129,13 +150,13 @@ class JumpSelect(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Select[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        assert isinstance(item, discord.ui.Select)
         return cls(item, int(match["user"]), match["private"] == "1")
 
-    async def answer(self, interaction: discord.Interaction) -> None:
-        data: Any = interaction.data or {}
-        values = data.get("values") or []
+    async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
+        values = self.item.values
         if not values:
             await replies.send(interaction, render_notice(STALE))
             return
@@ -146,14 +167,14 @@ class JumpSelect(
 DYNAMIC_ITEMS: Final = (PageButton, PositionLabel, JumpSelect)
 
 
-def _received(interaction: discord.Interaction) -> None:
+def _received(interaction: discord.Interaction[ReferenceBot]) -> None:
     # A click reaches our code here (or in answer_unclaimed): where its latency starts.
     metrics = metrics_of(interaction.client)
     if metrics is not None:
         metrics.received(interaction)
 
 
-def _custom_id(interaction: discord.Interaction) -> str:
+def _custom_id(interaction: discord.Interaction[ReferenceBot]) -> str:
     data: Any = interaction.data or {}
     return str(data.get("custom_id", ""))
 
@@ -168,39 +189,21 @@ def _message_has(message: discord.Message | None, custom_id: str) -> bool:
     return False
 
 
-def is_claimed(interaction: discord.Interaction) -> bool:
-    """Whether discord.py will hand this component or modal interaction to a DynamicItem, a view or a modal.
-
-    It mirrors `ViewStore.dispatch_view`: a DynamicItem takes a custom_id its template matches, provided the
-    message carries that component; a stored view takes its own (type, custom_id) on its message or globally.
-    The store is private to discord.py, so when it cannot be read the interaction counts as claimed: never
-    answering twice matters more than answering a click that should not exist.
-    """
-    store: Any = getattr(getattr(interaction.client, "_connection", None), "_view_store", None)
-    if store is None:
-        return True
-    data: Any = interaction.data or {}
-    custom_id = str(data.get("custom_id", ""))
-    try:
-        if interaction.type is discord.InteractionType.modal_submit:
-            return custom_id in store._modals
-        if _message_has(interaction.message, custom_id) and any(
-            pattern.fullmatch(custom_id) for pattern in store._dynamic_items
-        ):
-            return True
-        key = (data.get("component_type"), custom_id)
-        message_id = interaction.message.id if interaction.message is not None else None
-        return key in store._views.get(message_id, {}) or key in store._views.get(None, {})
-    except (AttributeError, TypeError):
-        log.warning("cannot read discord.py's view store; leaving interaction %s to it", interaction.id)
-        return True
+def is_claimed(interaction: discord.Interaction[Any], items: Iterable[type[Navigation]]) -> bool:
+    """Whether one of the bot's `items` will take this click: its template matches the custom_id and the message
+    carries that component (discord.py drops a click whose component is not on the message). The bot keeps no
+    stored views and no modals, so nothing else can take it."""
+    if interaction.type is not discord.InteractionType.component:
+        return False
+    custom_id = _custom_id(interaction)
+    return _message_has(interaction.message, custom_id) and any(item.claims(custom_id) for item in items)
 
 
-async def answer_unclaimed(interaction: discord.Interaction) -> None:
+async def answer_unclaimed(interaction: discord.Interaction[ReferenceBot]) -> None:
     """`on_interaction` listener: answer a click that nothing else will (a component from an older version)."""
     if interaction.type not in (discord.InteractionType.component, discord.InteractionType.modal_submit):
         return
-    if is_claimed(interaction):
+    if is_claimed(interaction, bot_of(interaction).navigation_items):
         return
     _received(interaction)
     log.info("unclaimed component %r from %s", _custom_id(interaction), interaction.user.id)

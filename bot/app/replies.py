@@ -1,9 +1,9 @@
 """The one way the bot answers an interaction: first response or follow-up, whichever is still possible.
 
 A rendered `Reply` becomes discord.py objects here. Its components go out in a `MessageView` that discord.py
-never stores: clicks are dispatched by custom_id to the DynamicItems registered at start-up, so no view is
-kept per message (and none can time out and take the DynamicItems with it, which discord.py does when a
-stored view holding DynamicItems is removed).
+never stores: clicks are dispatched by custom_id to the DynamicItems registered at start-up, so nothing is
+kept per message. Mentions are off for every send by the bot's `allowed_mentions` (see `bot.app.client`),
+which discord.py applies to responses, followups and edits alike.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from ..render import Reply
 from ..render.model import ActionRow, Button, ButtonStyle, Select
+
+if TYPE_CHECKING:
+    from .client import ReferenceBot
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,8 @@ class MessageView(discord.ui.View):
                 self.add_item(_item(item, number))
 
     def is_finished(self) -> bool:
-        # discord.py stores only unfinished views; this one must never be stored (see the module docstring).
+        # discord.py keeps every unfinished view it sends in its view store, and one without a timeout for the
+        # life of the process: one per message sent would grow without bound. Finished, it is only serialised.
         return True
 
 
@@ -60,7 +64,6 @@ def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "content": answer.content,
         "embeds": [discord.Embed.from_dict(e.to_dict()) for e in answer.embeds],
-        "allowed_mentions": discord.AllowedMentions.none(),
     }
     if answer.rows:
         kwargs["view"] = MessageView(answer.rows)
@@ -75,12 +78,12 @@ def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
     return kwargs
 
 
-async def send(interaction: discord.Interaction, answer: Reply) -> None:
+async def send(interaction: discord.Interaction[ReferenceBot], answer: Reply) -> None:
     """Answer `interaction` with a new message (ephemeral when the reply says so)."""
     await reply(interaction, ephemeral=answer.ephemeral, **message_kwargs(answer))
 
 
-async def edit(interaction: discord.Interaction, answer: Reply) -> None:
+async def edit(interaction: discord.Interaction[ReferenceBot], answer: Reply) -> None:
     """Answer a click by replacing the message it was on with `answer`."""
     kwargs = message_kwargs(answer, editing=True)
     try:
@@ -92,9 +95,8 @@ async def edit(interaction: discord.Interaction, answer: Reply) -> None:
         log.warning("interaction %s expired before its message could be edited", interaction.id)
 
 
-async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **payload: Any) -> None:
-    """Send `payload` (embeds, view, content) as the answer to `interaction`, never pinging anyone."""
-    payload.setdefault("allowed_mentions", discord.AllowedMentions.none())
+async def reply(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bool = False, **payload: Any) -> None:
+    """Send `payload` (embeds, view, content) as the answer to `interaction`."""
     try:
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=ephemeral, **payload)
@@ -105,7 +107,7 @@ async def reply(interaction: discord.Interaction, *, ephemeral: bool = False, **
         log.warning("interaction %s expired before it could be answered", interaction.id)
 
 
-async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+async def defer(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bool = False) -> None:
     """Acknowledge now ("thinking…") and answer later with `send`, for work that may outlast Discord's 3 s."""
     if interaction.response.is_done():
         return
@@ -115,7 +117,7 @@ async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) ->
         log.warning("interaction %s expired before it could be acknowledged", interaction.id)
 
 
-async def reply_error(interaction: discord.Interaction, message: str) -> None:
+async def reply_error(interaction: discord.Interaction[ReferenceBot], message: str) -> None:
     """A short private answer; the caller logs the details."""
     try:
         await reply(interaction, ephemeral=True, content=message)
@@ -123,7 +125,7 @@ async def reply_error(interaction: discord.Interaction, message: str) -> None:
         log.exception("could not send an error reply to interaction %s", interaction.id)
 
 
-async def suggest(interaction: discord.Interaction, choices: Sequence[app_commands.Choice[str]]) -> None:
+async def suggest(interaction: discord.Interaction[ReferenceBot], choices: Sequence[app_commands.Choice[str]]) -> None:
     """Answer an autocomplete interaction; it expires fast, so a late answer is only logged."""
     if interaction.response.is_done():
         return

@@ -136,8 +136,14 @@ class SyncState:
         state[scope] = digest
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        try:
+            tmp.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            # Written whole or not at all: a half-written temporary file must not linger for the next start.
+            if tmp.is_file():
+                tmp.unlink(missing_ok=True)
+            raise
 
 
 async def sync_commands(
@@ -153,9 +159,13 @@ async def sync_commands(
         log.info("commands for %s unchanged since the last sync; not syncing", scope)
         return False
     synced = await tree.sync(guild=guild)
-    state.write(scope, digest)
+    log.info("synced %d commands to %s", len(synced), scope)
+    try:
+        state.write(scope, digest)
+    except OSError as exc:
+        # The commands are registered; only the record of it is lost, so the next start syncs once more.
+        log.error("could not record the sync in %s (%s); check DATA_DIR", state.path, exc.strerror or exc)
     known = getattr(tree.client, "command_ids", None)
     ids = known if isinstance(known, CommandIds) else CommandIds(state.path.parent)
     ids.record(scope, synced)
-    log.info("synced %d commands to %s", len(synced), scope)
     return True

@@ -1,609 +1,562 @@
-"""Loading a content pack: YAML files → validated, frozen `Library`, or one `ContentError` listing every problem."""
+"""Loading a content pack: YAML files → validated, frozen `Library`, or one `ContentError` listing every problem.
+
+Each file is read bounded (`files.py`), parsed (`yamlfile.py`) and checked against its model's field table
+(`fields.py`); the rules that tie fields, files and the source text together are below. Every check runs on
+whatever could be read, so one problem never hides another; where a problem leaves something unchecked (a file
+that could not be read, a source that could not be cut), a note says that more may follow.
+"""
 
 from __future__ import annotations
 
+import bisect
+import gc
 import logging
-import re
-from collections.abc import Callable, Iterator
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import limits
-from .errors import ContentError, Problem
+from . import fields
+from . import files as bounded
+from .errors import ContentError, Problem, clip, shown
+from .fields import COLOUR_PATTERN, ID_PATTERN, URL_PATTERN, Record, build
+from .files import Unreadable, read_text
 from .models import (
     Block,
+    BlockStart,
     Citation,
-    CommandOption,
     Library,
     Pack,
     Point,
     SourceDocument,
     TimelineEvent,
+    TimelineFile,
     Topic,
 )
-from .source import Line, cut_blocks, find_start, heading_lines, lines_of, normalise
-from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, read_yaml
+from .source import Line, cut_blocks, heading_lines, lines_of, normalise
+from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, parse_yaml
+
+__all__ = ["COLOUR_PATTERN", "ID_PATTERN", "PACK_FILE", "TIMELINE_FILE", "TOPICS_DIR", "URL_PATTERN", "load_library"]
 
 log = logging.getLogger(__name__)
 
 PACK_FILE = "pack.yaml"
 TIMELINE_FILE = "timeline.yaml"
 TOPICS_DIR = "topics"
+# A pack broken everywhere is still reported in a readable length: the first problems, and how many more.
+MAX_PROBLEMS = 1000
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-COLOUR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-URL_PATTERN = re.compile(r"^https?://\S+$")
+
+# --- rules that tie several fields of one record together ---------------------------------------------------
+
+
+def _topic_rule(t: Record) -> None:
+    command, parent, choice = t.get("command"), t.get("parent"), t.get("choice")
+    if command and parent:
+        t.fail("parent", "a topic has a command or a parent, not both")
+    elif not command and not parent and "command" not in t.data and "parent" not in t.data:
+        t.fail("command", "missing: a topic needs a command, or a parent whose command reaches it")
+    if parent and not choice:
+        t.fail("choice", "missing: a topic with a parent needs the label of its choice")
+    if choice and not parent:
+        t.fail("choice", "only a topic with a parent has a choice")
+
+
+def _block_rule(b: Record) -> None:
+    if (b.get("heading") is None) == (b.get("starts") is None):
+        b.fail((), "give exactly one of 'heading' (a heading line) or 'starts' (a paragraph's first words)")
+
+
+def _body_rule(r: Record) -> None:
+    """A point or event is shown as one embed field; its text and quote must fit there together."""
+    text, quote = r.get("text"), r.get("quote")
+    if text and quote and len(text) + len(quote) > limits.POINT_BODY:
+        r.fail("quote", f"text and quote are {len(text) + len(quote)} characters; at most {limits.POINT_BODY} fit")
+
+
+def _event_rule(e: Record) -> None:
+    _body_rule(e)
+    when, quote = e.get("when"), e.get("quote")
+    if when and quote and normalise(when).lower() not in normalise(quote).lower():
+        e.fail("when", f"{shown(when)} is not in the quote: use the document's own wording")
+
+
+RULES: dict[type, Callable[[Record], None]] = {
+    Topic: _topic_rule,
+    BlockStart: _block_rule,
+    Point: _body_rule,
+    TimelineEvent: _event_rule,
+}
+
+
+# --- reading the files --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """A problem whose line is looked up only if it is listed: finding it may mean composing its file's nodes."""
+
+    file: str
+    doc: YamlDocument | None
+    path: KeyPath
+    message: str
+    line: int | None
+
+    def problem(self) -> Problem:
+        line = self.doc.line(self.path) if self.doc is not None else self.line
+        return Problem(self.file, line, format_key(self.path), self.message)
 
 
 @dataclass
 class _Collector:
     """Gathers problems across files so the editor sees all of them at once."""
 
-    problems: list[Problem] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
-    def add(self, doc: YamlDocument | str, path: KeyPath, message: str) -> None:
-        if isinstance(doc, str):
-            self.problems.append(Problem(doc, None, format_key(path), message))
+    def add(self, doc: YamlDocument | str, path: KeyPath, message: str, line: int | None = None) -> None:
+        if isinstance(doc, YamlDocument):
+            self.pending.append(_Pending(doc.name, doc, path, message, None))
         else:
-            self.problems.append(Problem(doc.name, doc.line(path), format_key(path), message))
+            self.pending.append(_Pending(doc, None, path, message, line))
 
+    def note(self, text: str) -> None:
+        self.notes.append(text)
 
-class _Reader:
-    """Typed access to one mapping of a YAML document, reporting each fault with its key path."""
+    def listed(self, source_file: str) -> list[Problem]:
+        """The first MAX_PROBLEMS problems as an editor walks the pack: the manifest, each topic file, the
+        timeline, the source; by line within a file. A note says how many more there are."""
+        order = {PACK_FILE: 0, TIMELINE_FILE: 2, source_file: 3}
 
-    def __init__(self, doc: YamlDocument, problems: _Collector, data: Any, path: KeyPath = ()) -> None:
-        self.doc, self.problems, self.path = doc, problems, path
-        self.ok = isinstance(data, dict)
-        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
-        if not self.ok:
-            what = "the file is empty" if data is None and not path else f"expected a mapping, got {_kind(data)}"
-            problems.add(doc, path, what)
+        def rank(file: str) -> tuple[int, str]:
+            return (1, file) if file.startswith(f"{TOPICS_DIR}/") else (order.get(file, 4), file)
 
-    def fail(self, key: str | int | KeyPath, message: str) -> None:
-        sub = key if isinstance(key, tuple) else (key,)
-        self.problems.add(self.doc, self.path + sub, message)
-
-    def only(self, allowed: set[str]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                hint = _closest(str(key), allowed)
-                self.fail(str(key), "unknown field" + (f" (did you mean '{hint}'?)" if hint else ""))
-
-    def _get(self, key: str, required: bool) -> Any:
-        if key not in self.data or self.data[key] is None:
-            if required and self.ok:
-                self.fail(key, "missing required field")
-            return None
-        return self.data[key]
-
-    def text(
-        self,
-        key: str,
-        *,
-        required: bool = True,
-        max_len: int | None = None,
-        pattern: re.Pattern[str] | None = None,
-        expected: str = "",
-    ) -> str | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(key, f"expected text, got {_kind(value)}")
-            return None
-        value = str(value).strip()
-        if not value:
-            self.fail(key, "must not be empty")
-            return None
-        if max_len is not None and len(value) > max_len:
-            self.fail(key, f"is {len(value)} characters; at most {max_len} fit")
-        if pattern is not None and not pattern.match(value):
-            self.fail(key, f"'{value}' is not {expected or 'valid'}")
-            return None
-        return value
-
-    def integer(self, key: str, *, minimum: int = 1) -> int | None:
-        value = self._get(key, True)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(key, f"expected a whole number, got {_kind(value)}")
-            return None
-        if value < minimum:
-            self.fail(key, f"must be at least {minimum}")
-            return None
-        return value
-
-    def mapping(self, key: str, *, required: bool = True) -> _Reader | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        return _Reader(self.doc, self.problems, value, (*self.path, key))
-
-    def items(self, key: str, *, required: bool = True) -> Iterator[tuple[int, Any]]:
-        value = self._get(key, required)
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.fail(key, f"expected a list, got {_kind(value)}")
-            return
-        if required and not value:
-            self.fail(key, "must not be empty")
-        yield from enumerate(value)
-
-    def texts(self, key: str, *, max_len: int, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
-        out: list[str] = []
-        for index, value in self.items(key, required=False):
-            if isinstance(value, bool) or not isinstance(value, str | int | float) or not str(value).strip():
-                self.fail((key, index), f"expected non-empty text, got {_kind(value)}")
-                continue
-            value = str(value).strip()
-            if len(value) > max_len:
-                self.fail((key, index), f"is {len(value)} characters; at most {max_len} fit")
-            elif pattern is not None and not pattern.match(value):
-                self.fail((key, index), f"'{value}' is not a topic id")
-            else:
-                out.append(value)
-        return tuple(out)
-
-
-def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}
-    return "nothing" if value is None else names.get(type(value), type(value).__name__)
-
-
-def _closest(word: str, options: set[str]) -> str | None:
-    from difflib import get_close_matches
-
-    found = get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-# Field sets, kept next to the code that reads them so the two cannot drift.
-PACK_FIELDS = {"title", "description", "source", "colour", "version", "url"}
-SOURCE_FIELDS = {"title", "file"}
-TOPIC_FIELDS = {
-    "id",
-    "command",
-    "parent",
-    "choice",
-    "option",
-    "block",
-    "title",
-    "short",
-    "summary",
-    "description",
-    "points",
-    "related",
-    "aliases",
-}
-POINT_FIELDS = {"heading", "text", "quote", "paragraph"}
-OPTION_FIELDS = {"name", "description"}
-BLOCK_FIELDS = {"heading", "starts"}
-EVENT_FIELDS = {"id", "when", "title", "text", "quote", "topic", "paragraph"}
+        by_file: dict[str, list[_Pending]] = {}
+        for item in self.pending:
+            by_file.setdefault(item.file, []).append(item)
+        out: list[Problem] = []
+        for file in sorted(by_file, key=rank):
+            if len(out) < MAX_PROBLEMS:
+                out += sorted((p.problem() for p in by_file[file]), key=lambda p: p.line or 0)
+        if len(self.pending) > MAX_PROBLEMS:
+            self.note(f"{len(self.pending) - MAX_PROBLEMS} more problems are not listed")
+        return out[:MAX_PROBLEMS]
 
 
 @dataclass
-class _RawPoint:
-    path: KeyPath
-    heading: str
-    text: str
-    quote: str
-    paragraph: int
+class _File:
+    """One YAML file as read: its document and what its field table made of it."""
 
-
-@dataclass
-class _RawTopic:
     doc: YamlDocument
-    id: str
-    command: str | None
-    parent: str | None
-    choice: str | None
-    option: CommandOption | None
-    block_heading: str | None
-    block_starts: str | None
-    title: str
-    short: str
-    summary: str
-    description: str | None
-    points: list[_RawPoint]
-    related: tuple[str, ...]
-    aliases: tuple[str, ...]
+    rec: Record
+
+
+@dataclass
+class _Topic(_File):
+    stem: str = ""
     start: Line | None = None
 
+    @property
+    def id(self) -> str:
+        return self.rec.get("id") or self.stem
 
-@dataclass
-class _RawEvent:
-    path: KeyPath
-    id: str
-    when: str
-    title: str
-    text: str
-    quote: str
-    topic: str
-    paragraph: int
+
+class _Files:
+    def __init__(self, root: Path, problems: _Collector) -> None:
+        self.root, self.resolved, self.problems = root, root.resolve(), problems
+        self.folders: dict[str, bool] = {}
+
+    def text(self, name: str, limit: int) -> str | None:
+        try:
+            return read_text(os.path.join(self.root, name), self.resolved, limit, self.folders)
+        except Unreadable as exc:
+            message = "file not found" if exc.message == "not found" else exc.message
+            self.problems.add(name, (), message, exc.line)
+            return None
+
+    def parse(self, name: str, model: type) -> _File | None:
+        text = self.text(name, bounded.MAX_YAML_BYTES)
+        if text is None:
+            return None
+        try:
+            doc = parse_yaml(text, name)
+        except YamlSyntaxError as exc:
+            self.problems.add(name, (), exc.message, exc.line)
+            return None
+        rec = fields.read(model, doc.data, (), RULES)
+        for fault in rec.faults:
+            self.problems.add(doc, fault.path, fault.message)
+        for path, first, line in doc.duplicates():
+            self.problems.add(doc.name, path, f"duplicate key (first on line {first})", line)
+        return _File(doc, rec) if isinstance(doc.data, dict) else None
+
+    def topic_names(self) -> list[str]:
+        try:
+            with os.scandir(self.root / TOPICS_DIR) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(".yaml"))
+        except FileNotFoundError:
+            names = []
+        except NotADirectoryError:
+            self.problems.add(TOPICS_DIR, (), "is not a folder")
+            return []
+        except OSError as exc:
+            self.problems.add(f"{TOPICS_DIR}/", (), f"cannot be read: {exc.strerror or exc}")
+            return []
+        if not names:
+            self.problems.add(f"{TOPICS_DIR}/", (), "no topic files (topics/*.yaml) found")
+        return [f"{TOPICS_DIR}/{name}" for name in names]
+
+    def source(self, pack: _File) -> str | None:
+        """The source text the manifest names; a fault in its name is reported where the name is written."""
+        name = pack.rec.get("source.file")
+        if name is None:
+            return None
+        try:
+            return read_text(self.root / name, self.resolved, bounded.MAX_SOURCE_BYTES)
+        except Unreadable as exc:
+            if not exc.of_path:
+                self.problems.add(name, (), exc.message, exc.line)
+            elif exc.outside:
+                self.problems.add(pack.doc, ("source", "file"), "must be inside the content folder")
+            else:
+                self.problems.add(pack.doc, ("source", "file"), f"{shown(name)} {exc.message}")
+            return None
 
 
 def load_library(content_dir: Path | str) -> Library:
     """Load, validate and freeze the pack in `content_dir`; raise `ContentError` listing every problem."""
-    root = Path(content_dir)
-    problems = _Collector()
-    if not root.is_dir():
+    # Loading makes many objects and no cycles: collecting while it runs is work for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(content_dir))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path) -> Library:
+    try:
+        found = root.is_dir()
+    except (OSError, ValueError) as exc:  # a name the system refuses: too long, or with a NUL in it
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ContentError([Problem(clip(str(root)), None, "", f"content folder not usable ({reason})")]) from None
+    if not found:
         raise ContentError([Problem(str(root), None, "", "content folder not found")])
-
-    pack_doc = _read(root / PACK_FILE, PACK_FILE, problems)
-    pack, source_path = _parse_pack(pack_doc, problems, root) if pack_doc else (None, None)
-
-    topic_files = sorted((root / TOPICS_DIR).glob("*.yaml")) if (root / TOPICS_DIR).is_dir() else []
-    if not topic_files:
-        problems.add(f"{TOPICS_DIR}/", (), "no topic files (topics/*.yaml) found")
-    raw_topics = []
-    # Topics whose file could not be read: references to them are not reported again as unknown.
-    broken: set[str] = set()
-    for path in topic_files:
-        doc = _read(path, f"{TOPICS_DIR}/{path.name}", problems)
-        topic = _parse_topic(doc, problems) if doc is not None else None
-        if topic is None:
-            broken.add(path.stem)
-            continue
-        if topic.id != path.stem:
-            problems.add(doc, ("id",), f"'{topic.id}' should match the file name '{path.stem}.yaml'")
-        raw_topics.append(topic)
-
-    events: list[_RawEvent] = []
-    timeline_doc = _read(root / TIMELINE_FILE, TIMELINE_FILE, problems)
-    if timeline_doc is not None:
-        events = _parse_timeline(timeline_doc, problems)
-
-    source_text = None
-    if source_path is not None and pack_doc is not None:
-        try:
-            source_text = source_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.add(pack_doc, ("source", "file"), f"cannot read the source text: {exc}")
-
-    library = None
-    if pack is not None and source_text is not None:
-        library = _assemble(pack, source_text, raw_topics, events, timeline_doc, problems, broken)
-    if problems.problems:
-        raise ContentError(problems.problems)
+    problems = _Collector()
+    files = _Files(root, problems)
+    pack = files.parse(PACK_FILE, Pack)
+    topics, broken, unreadable = _read_topics(files)
+    timeline = files.parse(TIMELINE_FILE, TimelineFile)
+    source_text = files.source(pack) if pack is not None else None
+    if source_text is None:
+        problems.note("the quotes and blocks were not checked: the source text could not be found or read")
+    check = _Check(problems, topics, broken, timeline)
+    check.unreadable = unreadable
+    library = check.run(pack, source_text)
+    if problems.pending:
+        listed = problems.listed(_source_name(pack))
+        raise ContentError(listed, problems.notes)
     assert library is not None
-    log.debug("loaded pack %s: %d topics, %d events", pack.version if pack else "?", len(raw_topics), len(events))
+    log.debug("loaded pack %s: %d topics, %d events", library.pack.version, len(topics), len(library.timeline))
     return library
 
 
-def _read(path: Path, name: str, problems: _Collector) -> YamlDocument | None:
-    if not path.is_file():
-        problems.add(name, (), "file not found")
-        return None
-    try:
-        return read_yaml(path, name)
-    except YamlSyntaxError as exc:
-        problems.problems.append(Problem(name, exc.line, "", exc.message))
-        return None
+def _source_name(pack: _File | None) -> str:
+    return (pack.rec.get("source.file") if pack is not None else None) or ""
 
 
-def _parse_pack(doc: YamlDocument, problems: _Collector, root: Path) -> tuple[Pack | None, Path | None]:
-    r = _Reader(doc, problems, doc.data)
-    r.only(PACK_FIELDS)
-    title = r.text("title", max_len=limits.EMBED_TITLE)
-    description = r.text("description", max_len=1000)
-    colour = r.text("colour", pattern=COLOUR_PATTERN, expected='a colour like "#1F5AA6"')
-    version = r.text("version", max_len=32)
-    url = r.text("url", required=False, pattern=URL_PATTERN, expected="an http(s) URL")
-    source = r.mapping("source")
-    source_title = source_file = None
-    if source is not None:
-        source.only(SOURCE_FIELDS)
-        source_title = source.text("title", max_len=100)
-        source_file = source.text("file")
-    source_path = None
-    if source_file is not None:
-        source_path = (root / source_file).resolve()
-        if not source_path.is_relative_to(root.resolve()):
-            r.fail(("source", "file"), "must be inside the content folder")
-            source_path = None
-        elif not source_path.is_file():
-            r.fail(("source", "file"), f"'{source_file}' not found")
-            source_path = None
-    if None in (title, description, colour, version, source_title, source_file):
-        return None, source_path
-    assert title and description and colour and version and source_title and source_file
-    pack = Pack(
-        title=title,
-        description=description,
-        source_title=source_title,
-        source_file=source_file,
-        colour=int(colour[1:], 16),
-        version=version,
-        url=url,
-    )
-    return pack, source_path
-
-
-def _parse_topic(doc: YamlDocument, problems: _Collector) -> _RawTopic | None:
-    r = _Reader(doc, problems, doc.data)
-    if not r.ok:
-        return None
-    r.only(TOPIC_FIELDS)
-    topic_id = r.text("id", pattern=ID_PATTERN, expected="an id of lower-case letters, digits and dashes")
-    command = r.text(
-        "command",
-        required=False,
-        pattern=limits.COMMAND_NAME_PATTERN,
-        expected="a Discord command name (1-32 of a-z, 0-9, - and _)",
-    )
-    parent = r.text("parent", required=False, pattern=ID_PATTERN, expected="a topic id")
-    choice = r.text("choice", required=False, max_len=limits.CHOICE_NAME)
-    if command and parent:
-        r.fail("parent", "a topic has a command or a parent, not both")
-    elif not command and not parent and "command" not in r.data and "parent" not in r.data:
-        r.fail("command", "missing: a topic needs a command, or a parent whose command reaches it")
-    if parent and not choice:
-        r.fail("choice", "missing: a topic with a parent needs the label of its choice")
-    if choice and not parent:
-        r.fail("choice", "only a topic with a parent has a choice")
-
-    option = None
-    if (opt := r.mapping("option", required=False)) is not None:
-        opt.only(OPTION_FIELDS)
-        name = opt.text("name", pattern=limits.COMMAND_NAME_PATTERN, expected="a Discord option name")
-        desc = opt.text("description", max_len=limits.COMMAND_DESCRIPTION)
-        if name and desc:
-            option = CommandOption(name=name, description=desc)
-
-    block_heading = block_starts = None
-    if (block := r.mapping("block")) is not None and block.ok:
-        block.only(BLOCK_FIELDS)
-        block_heading = block.text("heading", required=False)
-        block_starts = block.text("starts", required=False)
-        if (block_heading is None) == (block_starts is None):
-            r.fail("block", "give exactly one of 'heading' (a heading line) or 'starts' (a paragraph's first words)")
-
-    title = r.text("title", max_len=limits.EMBED_TITLE)
-    short = r.text("short", max_len=limits.SHORT_NAME)
-    summary = r.text("summary", max_len=limits.SUMMARY)
-    description = r.text("description", required=bool(command), max_len=limits.COMMAND_DESCRIPTION)
-
-    points: list[_RawPoint] = []
-    for index, item in r.items("points"):
-        p = _Reader(doc, problems, item, ("points", index))
-        if not p.ok:
+def _read_topics(files: _Files) -> tuple[list[_Topic], set[str], bool]:
+    """The topic files that could be read; the names of those without a usable id (a reference to one is not
+    reported again as unknown); whether some file could not be read at all."""
+    topics: list[_Topic] = []
+    broken: set[str] = set()
+    unreadable = False
+    for name in files.topic_names():
+        stem = name.removeprefix(f"{TOPICS_DIR}/").removesuffix(".yaml")
+        read = files.parse(name, Topic)
+        if read is None:
+            broken.add(stem)
+            unreadable = True
+            files.problems.note(f"{name} could not be used: what refers to '{stem}' was not checked")
             continue
-        p.only(POINT_FIELDS)
-        heading = p.text("heading", max_len=limits.POINT_HEADING)
-        text = p.text("text")
-        quote = p.text("quote")
-        paragraph = p.integer("paragraph")
-        _check_body(p, text, quote)
-        if heading and text and quote and paragraph:
-            points.append(_RawPoint(("points", index), heading, text, quote, paragraph))
-    related = r.texts("related", max_len=64, pattern=ID_PATTERN)
-    aliases = r.texts("aliases", max_len=limits.CHOICE_NAME)
-
-    if not (topic_id and title and short and summary):
-        return None
-    return _RawTopic(
-        doc=doc,
-        id=topic_id,
-        command=command,
-        parent=parent,
-        choice=choice,
-        option=option,
-        block_heading=block_heading,
-        block_starts=block_starts,
-        title=title,
-        short=short,
-        summary=summary,
-        description=description,
-        points=points,
-        related=related,
-        aliases=aliases,
-    )
+        topic = _Topic(read.doc, read.rec, stem)
+        topic_id = read.rec.get("id")
+        if topic_id is None:
+            broken.add(stem)
+        elif topic_id != stem:
+            files.problems.add(read.doc, ("id",), f"{shown(topic_id)} should match the file name '{stem}.yaml'")
+        topics.append(topic)
+    return topics, broken, unreadable
 
 
-def _check_body(reader: _Reader, text: str | None, quote: str | None) -> None:
-    """A point or event is shown as one embed field; its text and quote must fit there together."""
-    if text and quote and len(text) + len(quote) > limits.POINT_BODY:
-        size = len(text) + len(quote)
-        reader.fail("quote", f"text and quote are {size} characters; at most {limits.POINT_BODY} fit")
+# --- the rules across files -----------------------------------------------------------------------------------
 
 
-def _parse_timeline(doc: YamlDocument, problems: _Collector) -> list[_RawEvent]:
-    r = _Reader(doc, problems, doc.data)
-    r.only({"events"})
-    events: list[_RawEvent] = []
-    for index, item in r.items("events"):
-        e = _Reader(doc, problems, item, ("events", index))
-        if not e.ok:
-            continue
-        e.only(EVENT_FIELDS)
-        event_id = e.text("id", pattern=ID_PATTERN, expected="an id of lower-case letters, digits and dashes")
-        when = e.text("when", max_len=limits.CHOICE_NAME)
-        title = e.text("title", max_len=limits.EMBED_TITLE)
-        text = e.text("text")
-        quote = e.text("quote")
-        topic = e.text("topic", pattern=ID_PATTERN, expected="a topic id")
-        paragraph = e.integer("paragraph")
-        _check_body(e, text, quote)
-        if when and quote and normalise(when).lower() not in normalise(quote).lower():
-            e.fail("when", f"'{when}' is not in the quote: use the document's own wording")
-        if event_id and when and title and text and quote and topic and paragraph:
-            events.append(_RawEvent(("events", index), event_id, when, title, text, quote, topic, paragraph))
-    return events
+class _Check:
+    """Everything that ties the files together and to the source, run on whatever could be read."""
 
-
-def _assemble(
-    pack: Pack,
-    source_text: str,
-    topics: list[_RawTopic],
-    events: list[_RawEvent],
-    timeline_doc: YamlDocument | None,
-    problems: _Collector,
-    broken: set[str],
-) -> Library | None:
-    lines = lines_of(source_text)
-    _check_unique(topics, problems)
-    by_id = {t.id: t for t in topics}
-
-    starts: list[tuple[Line, bool]] = []
-    for t in topics:
-        t.start = find_start(lines, heading=t.block_heading, starts=t.block_starts)
-        if t.start is None and (t.block_heading or t.block_starts):
-            key = "heading" if t.block_heading else "starts"
-            problems.add(t.doc, ("block", key), f"'{t.block_heading or t.block_starts}' is not in the source")
-        elif t.start is not None:
-            starts.append((t.start, t.block_heading is not None))
-    claimed = {line.number for line, _ in starts}
-    if len(claimed) != len(starts):
+    def __init__(self, problems: _Collector, topics: list[_Topic], broken: set[str], timeline: _File | None) -> None:
+        self.problems, self.topics, self.broken, self.timeline = problems, topics, broken, timeline
+        self.unreadable = False  # some topic file could not be read: it may have claimed any heading
+        self.by_id: dict[str, _Topic] = {}
         for t in topics:
-            if t.start and sum(1 for line, _ in starts if line.number == t.start.number) > 1:
-                problems.add(t.doc, ("block",), f"another topic also starts at source line {t.start.number}")
-    for heading in heading_lines(lines):
-        if heading.number not in claimed and not broken:
-            problems.problems.append(
-                Problem(pack.source_file, heading.number, "", f"heading '{heading.text}' has no topic")
+            if t.rec.get("id") is not None:
+                self.by_id.setdefault(t.id, t)
+
+    def run(self, pack: _File | None, source_text: str | None) -> Library | None:
+        self.unique()
+        self.links()
+        self.choices()
+        events = self.events()
+        if source_text is None:
+            return None
+        lines = lines_of(source_text)
+        starts = self.place(lines, _source_name(pack))
+        blocks = cut_blocks(lines, starts)
+        citer = _Citer(self.problems, blocks, self.topics)
+        points = {t.stem: citer.points(t) for t in self.topics}
+        cited = [(e, citer.cite(doc, e, topic)) for doc, e, topic in events]
+        if self.problems.pending or pack is None:
+            return None
+        return self.build(pack, source_text, citer, points, cited)
+
+    def unique(self) -> None:
+        def dupes(key: str, what: str) -> None:
+            first: dict[str, _Topic] = {}
+            for t in self.topics:
+                value = t.rec.get(key)
+                if value is None:
+                    continue
+                if value in first:
+                    self.problems.add(
+                        t.doc, (key,), f"duplicate {what} {shown(value)} (also in {first[value].doc.name})"
+                    )
+                first.setdefault(value, t)
+
+        dupes("id", "topic id")
+        dupes("command", "command name")
+
+    def known(self, topic_id: str, doc: YamlDocument, path: KeyPath) -> _Topic | None:
+        """The topic named, or None, reported when it is neither there nor in a file that could not be read."""
+        found = self.by_id.get(topic_id)
+        if found is None and topic_id not in self.broken:
+            self.problems.add(doc, path, f"unknown topic {shown(topic_id)}")
+        return found
+
+    def links(self) -> None:
+        children = Counter(t.rec.get("parent") for t in self.topics)
+        for t in self.topics:
+            parent_id = t.rec.get("parent")
+            if parent_id is not None and (parent := self.known(parent_id, t.doc, ("parent",))) is not None:
+                if parent.rec.get("command") is None:
+                    self.problems.add(
+                        t.doc, ("parent",), f"'{parent_id}' has no command of its own to reach this topic from"
+                    )
+                elif parent.rec.get("option") is None and "option" not in parent.rec.data:
+                    self.problems.add(parent.doc, ("option",), f"missing: '{t.id}' names this topic as its parent")
+            for index, rel in t.rec.items("related"):
+                if self.known(rel, t.doc, ("related", index)) is not None and rel == t.id:
+                    self.problems.add(t.doc, ("related", index), "a topic cannot be related to itself")
+            if t.rec.get("option") is not None and not children[t.id]:
+                self.problems.add(t.doc, ("option",), "no topic names this one as its parent")
+
+    def choices(self) -> None:
+        commands = [t for t in self.topics if t.rec.get("command")]
+        if len(commands) > limits.COMMANDS_PER_SCOPE:
+            self.problems.add(commands[-1].doc, ("command",), f"more than {limits.COMMANDS_PER_SCOPE} commands")
+        children_of: dict[str, list[_Topic]] = {}
+        for t in self.topics:
+            if t.rec.get("parent") is not None:
+                children_of.setdefault(t.rec.get("parent"), []).append(t)
+        for parent_id, children in children_of.items():
+            parent = self.by_id.get(parent_id)
+            if parent is not None and len(children) > limits.OPTION_CHOICES:
+                self.problems.add(parent.doc, ("option",), f"{len(children)} children; at most {limits.OPTION_CHOICES}")
+            labels: set[str] = set()
+            for c in children:
+                label = c.rec.get("choice")
+                if label and label.lower() in labels:
+                    self.problems.add(c.doc, ("choice",), f"duplicate choice {shown(label)} under '{parent_id}'")
+                if label:
+                    labels.add(label.lower())
+
+    def events(self) -> list[tuple[YamlDocument, Record, _Topic]]:
+        """Each event whose topic is known, with the file it is in; ids and topics checked."""
+        if self.timeline is None:
+            return []
+        doc = self.timeline.doc
+        seen: set[str] = set()
+        out = []
+        for e in self.timeline.rec.records("events"):
+            event_id = e.get("id")
+            if event_id in seen:
+                self.problems.add(doc, (*e.path, "id"), f"duplicate event id {shown(event_id)}")
+            if event_id is not None:
+                seen.add(event_id)
+            topic_id = e.get("topic")
+            if topic_id is not None and (topic := self.known(topic_id, doc, (*e.path, "topic"))) is not None:
+                out.append((doc, e, topic))
+        return out
+
+    def place(self, lines: tuple[Line, ...], source_file: str) -> list[tuple[Line, bool]]:
+        """Each topic's start line in the source, checked: found, not shared, and together covering it all."""
+        finder = _StartFinder(lines)
+        placed: list[_Topic] = []
+        for t in self.topics:
+            block = t.rec.get("block")
+            if block is None:
+                continue
+            heading, starts = block.get("heading"), block.get("starts")
+            if (heading is None) == (starts is None):
+                continue  # reported by the block's own rule
+            t.start = finder.heading(heading) if heading is not None else finder.starts(starts)
+            if t.start is None:
+                key = "heading" if heading is not None else "starts"
+                self.problems.add(t.doc, ("block", key), f"{shown(heading or starts)} is not in the source")
+                self.problems.note(f"the quotes of '{t.id}' were not checked: its block is not in the source")
+            else:
+                placed.append(t)
+        sharing = Counter(t.start.number for t in placed if t.start is not None)
+        for t in placed:
+            assert t.start is not None
+            if sharing[t.start.number] > 1:
+                self.problems.add(t.doc, ("block",), f"another topic also starts at source line {t.start.number}")
+        if any(count > 1 for count in sharing.values()):
+            self.problems.note("the quotes of topics that share a start were not checked")
+        starts = {t.start.number: (t.start, t.rec.get("block").get("heading") is not None) for t in placed if t.start}
+        self.uncovered(lines, starts, source_file)
+        return list(starts.values())
+
+    def uncovered(self, lines: tuple[Line, ...], starts: dict[int, tuple[Line, bool]], source_file: str) -> None:
+        if self.unreadable:
+            self.problems.note("headings without a topic were not looked for: a topic file could not be used")
+        else:
+            for heading in heading_lines(lines):
+                if heading.number not in starts:
+                    self.problems.add(source_file, (), f"heading {shown(heading.text)} has no topic", heading.number)
+        if lines and starts and min(starts) != lines[0].number:
+            self.problems.add(source_file, (), f"lines before line {min(starts)} belong to no topic", lines[0].number)
+
+    def build(
+        self,
+        pack: _File,
+        source_text: str,
+        citer: _Citer,
+        points: dict[str, list[Point]],
+        cited: list[tuple[Record, Citation | None]],
+    ) -> Library:
+        """The frozen Library, once nothing is wrong."""
+        ordered = sorted(self.topics, key=lambda t: t.start.number if t.start else 0)
+        children_of: dict[str, list[str]] = {}
+        for t in ordered:
+            if t.rec.get("parent") is not None:
+                children_of.setdefault(t.rec.get("parent"), []).append(t.id)
+        built = [
+            build(
+                Topic,
+                t.rec,
+                block=citer.block_of(t),
+                points=tuple(points[t.stem]),
+                children=tuple(children_of.get(t.id, ())),
+                origin=(t.doc.name, t.doc.line(("command",))),
             )
-    if lines and claimed and min(claimed) != lines[0].number:
-        problems.problems.append(
-            Problem(pack.source_file, lines[0].number, "", f"lines before line {min(claimed)} belong to no topic")
-        )
+            for t in ordered
+        ]
+        timeline = [build(TimelineEvent, e, citation=c) for e, c in cited]
+        model: Pack = build(Pack, pack.rec)
+        blocks = citer.blocks
+        source = SourceDocument(title=model.source_title, path=model.source_file, text=source_text, blocks=blocks)
+        return Library(pack=model, source=source, topics=tuple(built), timeline=tuple(timeline))
 
-    for t in topics:
-        if t.parent is not None:
-            parent = by_id.get(t.parent)
-            if parent is None and t.parent not in broken:
-                problems.add(t.doc, ("parent",), f"unknown topic '{t.parent}'")
-            elif parent is None:
-                pass
-            elif parent.command is None:
-                problems.add(t.doc, ("parent",), f"'{t.parent}' has no command of its own to reach this topic from")
-            elif parent.option is None:
-                problems.add(parent.doc, ("option",), f"missing: '{t.id}' names this topic as its parent")
-        for index, rel in enumerate(t.related):
-            if rel not in by_id and rel not in broken:
-                problems.add(t.doc, ("related", index), f"unknown topic '{rel}'")
-            elif rel not in by_id:
-                pass
-            elif rel == t.id:
-                problems.add(t.doc, ("related", index), "a topic cannot be related to itself")
-        if t.option is not None and not any(c.parent == t.id for c in topics):
-            problems.add(t.doc, ("option",), "no topic names this one as its parent")
-    _check_choices(topics, problems)
 
-    if problems.problems or len(starts) != len(topics):
-        return None
+class _StartFinder:
+    """Where a block starts, found through indexes instead of a scan of the source per topic."""
 
-    blocks = cut_blocks(lines, starts)
-    block_of = {line.number: index for index, (line, _) in enumerate(sorted(starts, key=lambda s: s[0].number))}
-    section_of = {t.id: t.short for t in topics}
-    normal = {p: normalise(p.text) for b in blocks for p in b.paragraphs}
+    def __init__(self, lines: Iterable[Line]) -> None:
+        self.exact: dict[str, Line] = {}
+        for line in lines:
+            self.exact.setdefault(line.normal, line)
+        self.sorted = sorted(self.exact)
 
-    def cite(doc: YamlDocument, path: KeyPath, topic: _RawTopic, paragraph: int, quote: str) -> Citation | None:
+    def heading(self, text: str) -> Line | None:
+        return self.exact.get(normalise(text))
+
+    def starts(self, words: str) -> Line | None:
+        """The first line, in document order, that begins with `words`."""
+        wanted = normalise(words)
+        best: Line | None = None
+        index = bisect.bisect_left(self.sorted, wanted)
+        while index < len(self.sorted) and self.sorted[index].startswith(wanted):
+            line = self.exact[self.sorted[index]]
+            if best is None or line.number < best.number:
+                best = line
+            index += 1
+        return best
+
+
+class _Citer:
+    """Checks each quote against the paragraph it cites, and says where a misplaced quote really is."""
+
+    def __init__(self, problems: _Collector, blocks: tuple[Block, ...], topics: list[_Topic]) -> None:
+        self.problems, self.blocks = problems, blocks
+        self.index_at = {b.first_line: b.index for b in blocks}
+        shared = Counter(t.start.number for t in topics if t.start is not None)
+        self.owner = {t.start.number: t for t in topics if t.start is not None and shared[t.start.number] == 1}
+        self.normal = [[normalise(p.text) for p in b.paragraphs] for b in blocks]
+        # Every paragraph in one string, to find a misplaced quote with one search instead of a scan.
+        self.offsets: list[int] = []
+        self.where: list[tuple[Block, int]] = []
+        offset = 0
+        for b, normals in zip(blocks, self.normal, strict=True):
+            for number, text in enumerate(normals, start=1):
+                self.offsets.append(offset)
+                self.where.append((b, number))
+                offset += len(text) + 1
+        # Normalised text has no line breaks, so no quote can match across the joins.
+        self.joined = "\n".join(text for normals in self.normal for text in normals)
+
+    def block_of(self, topic: _Topic) -> int:
         assert topic.start is not None
-        block: Block = blocks[block_of[topic.start.number]]
+        return self.index_at[topic.start.number]
+
+    def points(self, topic: _Topic) -> list[Point]:
+        out = []
+        for point in topic.rec.records("points"):
+            citation = self.cite(topic.doc, point, topic)
+            if citation is not None:
+                out.append(build(Point, point, citation=citation))
+        return out
+
+    def cite(self, doc: YamlDocument, rec: Record, topic: _Topic) -> Citation | None:
+        paragraph, quote = rec.get("paragraph"), rec.get("quote")
+        if topic.start is None or topic.start.number not in self.owner or paragraph is None:
+            return None  # its block is unknown or shared: noted where that was found
+        index = self.index_at[topic.start.number]
+        block = self.blocks[index]
         if paragraph > len(block.paragraphs):
-            problems.add(doc, (*path, "paragraph"), f"'{topic.id}' has {len(block.paragraphs)} paragraphs")
+            self.problems.add(doc, (*rec.path, "paragraph"), f"'{topic.id}' has {len(block.paragraphs)} paragraphs")
+            return None
+        if quote is None:
             return None
         wanted = normalise(quote)
-        if wanted not in normal[block.paragraphs[paragraph - 1]]:
-            elsewhere = [
-                f"{by_start[b.first_line].id} ¶{p.number}"
-                for b in blocks
-                for p in b.paragraphs
-                if wanted in normal[p] and b.first_line in by_start
-            ]
-            hint = f" (found in {', '.join(elsewhere)})" if elsewhere else " (not found anywhere in the source)"
-            problems.add(doc, (*path, "quote"), f"not found verbatim in '{topic.id}' ¶{paragraph}{hint}")
+        if wanted not in self.normal[index][paragraph - 1]:
+            found = self.found_in(wanted)
+            hint = f" (found in {', '.join(found)})" if found else " (not found anywhere in the source)"
+            self.problems.add(doc, (*rec.path, "quote"), f"not found verbatim in '{topic.id}' ¶{paragraph}{hint}")
             return None
-        return Citation(block=block.index, section=section_of[topic.id], paragraph=paragraph)
+        return Citation(block=block.index, section=topic.rec.get("short") or "", paragraph=paragraph)
 
-    by_start = {t.start.number: t for t in topics if t.start}
-    ordered = sorted(topics, key=lambda t: t.start.number if t.start else 0)
-    children_of: dict[str, list[str]] = {}
-    for t in ordered:
-        if t.parent is not None:
-            children_of.setdefault(t.parent, []).append(t.id)
-    built: list[Topic] = []
-    for t in ordered:
-        points = []
-        for rp in t.points:
-            citation = cite(t.doc, rp.path, t, rp.paragraph, rp.quote)
-            if citation is not None:
-                points.append(Point(rp.heading, rp.text, rp.quote, citation))
-        assert t.start is not None
-        built.append(
-            Topic(
-                id=t.id,
-                command=t.command,
-                parent=t.parent,
-                choice=t.choice,
-                option=t.option,
-                title=t.title,
-                short=t.short,
-                summary=t.summary,
-                description=t.description,
-                block=block_of[t.start.number],
-                points=tuple(points),
-                related=t.related,
-                aliases=t.aliases,
-                children=tuple(children_of.get(t.id, ())),
-            )
-        )
-
-    timeline: list[TimelineEvent] = []
-    seen_events: dict[str, KeyPath] = {}
-    for e in events:
-        assert timeline_doc is not None
-        if e.id in seen_events:
-            problems.add(timeline_doc, (*e.path, "id"), f"duplicate event id '{e.id}'")
-        seen_events.setdefault(e.id, e.path)
-        topic = by_id.get(e.topic)
-        if topic is None:
-            if e.topic not in broken:
-                problems.add(timeline_doc, (*e.path, "topic"), f"unknown topic '{e.topic}'")
-            continue
-        citation = cite(timeline_doc, e.path, topic, e.paragraph, e.quote)
-        if citation is not None:
-            timeline.append(TimelineEvent(e.id, e.when, e.title, e.text, e.quote, e.topic, citation))
-
-    if problems.problems:
-        return None
-    source = SourceDocument(title=pack.source_title, path=pack.source_file, text=source_text, blocks=blocks)
-    return Library(pack=pack, source=source, topics=tuple(built), timeline=tuple(timeline))
-
-
-def _check_unique(topics: list[_RawTopic], problems: _Collector) -> None:
-    def dupes(key: Callable[[_RawTopic], str | None], field_name: str, what: str) -> None:
-        first: dict[str, _RawTopic] = {}
-        for t in topics:
-            value = key(t)
-            if value is None:
-                continue
-            if value in first:
-                problems.add(t.doc, (field_name,), f"duplicate {what} '{value}' (also in {first[value].doc.name})")
-            first.setdefault(value, t)
-
-    dupes(lambda t: t.id, "id", "topic id")
-    dupes(lambda t: t.command, "command", "command name")
-
-
-def _check_choices(topics: list[_RawTopic], problems: _Collector) -> None:
-    commands = [t for t in topics if t.command]
-    if len(commands) > limits.COMMANDS_PER_SCOPE:
-        problems.add(commands[-1].doc, ("command",), f"more than {limits.COMMANDS_PER_SCOPE} commands")
-    children_of: dict[str, list[_RawTopic]] = {}
-    for t in topics:
-        if t.parent is not None:
-            children_of.setdefault(t.parent, []).append(t)
-    for parent in topics:
-        children = children_of.get(parent.id, [])
-        if len(children) > limits.OPTION_CHOICES:
-            problems.add(parent.doc, ("option",), f"{len(children)} children; at most {limits.OPTION_CHOICES}")
-        labels: dict[str, _RawTopic] = {}
-        for c in children:
-            if c.choice and c.choice.lower() in labels:
-                problems.add(c.doc, ("choice",), f"duplicate choice '{c.choice}' under '{parent.id}'")
-            if c.choice:
-                labels.setdefault(c.choice.lower(), c)
+    def found_in(self, wanted: str) -> list[str]:
+        found: list[str] = []
+        start = self.joined.find(wanted)
+        while start != -1 and len(found) < 10:
+            block, number = self.where[bisect.bisect_right(self.offsets, start) - 1]
+            owner = self.owner.get(block.first_line)
+            name = f"{owner.id} ¶{number}" if owner is not None else None
+            if name is not None and name not in found:
+                found.append(name)
+            start = self.joined.find(wanted, start + 1)
+        return found

@@ -7,22 +7,21 @@ for a block without a heading), and everything between two starts belongs to the
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 from .models import Block, Paragraph
 
-_SPACE = re.compile(r"\s+")
 _TYPOGRAPHIC = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'))
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”", ")")
 
 
 def normalise(text: str) -> str:
     """The form quotes are compared in: typographic quotes made plain and runs of white space folded."""
-    # A chain of replace() is several times faster than str.translate with a mapping.
+    # A chain of replace() is several times faster than str.translate with a mapping, and split() and join()
+    # fold white space (the same characters as the regex \s) several times faster than a regex.
     for typographic, plain in _TYPOGRAPHIC:
         text = text.replace(typographic, plain)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)

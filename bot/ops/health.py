@@ -8,7 +8,6 @@ lost Discord for good; `/metrics` is Prometheus' text format.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -17,20 +16,12 @@ from typing import Any, Final
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from ..settings import is_loopback
+
 log = logging.getLogger(__name__)
 
 HEALTH_PATH: Final = "/healthz"
 METRICS_PATH: Final = "/metrics"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        # A host name other than localhost may resolve to anything.
-        return False
 
 
 class HealthServer:
@@ -55,12 +46,10 @@ class HealthServer:
         site = web.TCPSite(runner, self.host, self._requested_port, reuse_address=True)
         try:
             await site.start()
-        except OSError as exc:
+        except OSError:
             await runner.cleanup()
-            # Refusing to start beats running without the endpoint a supervisor is about to probe.
-            log.error(
-                "cannot serve /healthz on %s:%d (HEALTH_HOST, HEALTH_PORT): %s", self.host, self._requested_port, exc
-            )
+            # Refusing to start beats running without the endpoint a supervisor is about to probe; the caller
+            # reports it (the command line as one line naming HEALTH_HOST and HEALTH_PORT).
             raise
         self._runner = runner
         self.port = int(runner.addresses[0][1])

@@ -19,7 +19,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any, Final
 
@@ -42,18 +42,8 @@ KINDS: Final = {
     discord.InteractionType.component: "component",
     discord.InteractionType.modal_submit: "modal",
 }
-ERROR_KINDS: Final = (
-    "cooldown",
-    "unknown_command",
-    "stale_command",
-    "unknown_value",
-    "bad_value",
-    "refused",
-    "internal",
-    "autocomplete",
-    "component",
-    "response_failed",
-)
+# Besides the kinds the bot names (its error table), one the metrics see for themselves.
+RESPONSE_FAILED: Final = "response_failed"
 RELOAD_RESULTS: Final = ("ok", "error")
 # Interactions stamped but never answered (an expired one, a click nothing claims) must not pile up.
 MAX_PENDING: Final = 4096
@@ -108,6 +98,7 @@ class BotMetrics:
         shards: Callable[[], Sequence[ShardStatus]],
         pack: Callable[[], PackInfo],
         guilds: Callable[[], int],
+        error_kinds: Iterable[str] = (),
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
@@ -130,7 +121,7 @@ class BotMetrics:
             f"{PREFIX}_content_reloads", "Content pack reloads, by result", ["result"], registry=self.registry
         )
         # Known label values start at zero, so a rate() over them works before the first event.
-        for kind in ERROR_KINDS:
+        for kind in (*error_kinds, RESPONSE_FAILED):
             self.errors.labels(kind)
         for result in RELOAD_RESULTS:
             self.reloads.labels(result)
@@ -156,7 +147,7 @@ class BotMetrics:
         stamp = self._pending.pop(interaction_id, None)
         if status >= 300:
             # Expired (10062) or already answered (40060): the user saw no answer from this attempt.
-            self.error("response_failed")
+            self.error(RESPONSE_FAILED)
             return
         if stamp is not None:
             started, kind = stamp

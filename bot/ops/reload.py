@@ -8,26 +8,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..content import ContentError, Library, Problem, load_library
 
 log = logging.getLogger(__name__)
-
-CommandSignature = tuple[tuple[str, str | None, str | None, str | None, tuple[tuple[str, str], ...]], ...]
-
-
-def command_signature(library: Library) -> CommandSignature:
-    """Everything about a pack that shapes the slash commands Discord knows; a change here needs a sync."""
-    return tuple(
-        (
-            t.command or "",
-            t.description,
-            t.option.name if t.option else None,
-            t.option.description if t.option else None,
-            tuple((c.id, c.choice or "") for c in library.children(t)),
-        )
-        for t in library.commands
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,56 +34,54 @@ class ReloadResult:
 class ContentReloader:
     """Serialises reloads so two at once can never interleave, and reports what happened.
 
-    `swap` installs a new library (and whatever is derived from it); `on_commands_changed` re-registers the
-    commands and runs the hash-guarded sync when the pack's command set differs from the one serving;
-    `on_result` hears about every reload, whoever asked for it (the watcher, /reload, the playground).
+    `apply` makes a new library the one served, with everything derived from it (search index, commands),
+    all or nothing: it raises `ContentError` (or any error, when Discord refuses a sync) and leaves the old
+    library serving, or returns whether the slash commands changed. `on_result` hears about every reload,
+    whoever asked for it (the watcher, /reload, the playground).
     """
 
     def __init__(
         self,
         content_dir: Path,
-        current: Callable[[], Library],
-        swap: Callable[[Library], None],
-        on_commands_changed: Callable[[], Awaitable[None]] | None = None,
+        apply: Callable[[Library], Awaitable[bool]],
         on_result: Callable[[ReloadResult], None] | None = None,
     ) -> None:
         self.content_dir = content_dir
-        self._current = current
-        self._swap = swap
-        self._on_commands_changed = on_commands_changed
+        self._apply = apply
         self._on_result = on_result
         self._lock = asyncio.Lock()
         self.last: ReloadResult | None = None
+        # None while nobody watches the folder; False while a watcher is trying to get it back.
+        self.watching: bool | None = None
 
     @property
     def busy(self) -> bool:
         return self._lock.locked()
 
     async def reload(self) -> ReloadResult:
-        result = await self._reload()
+        async with self._lock:
+            started = time.perf_counter()
+            try:
+                result = await self._reload(started)
+            except ContentError as exc:
+                result = ReloadResult(False, None, exc.problems, seconds=time.perf_counter() - started)
+                log.warning("%s:\n%s", result.summary(), exc)
+            except Exception as exc:
+                problem = Problem("discord", None, "", f"could not apply the new pack: {exc}")
+                result = ReloadResult(False, None, (problem,), seconds=time.perf_counter() - started)
+                log.exception("%s", result.summary())
+            self.last = result
         if self._on_result is not None:
             self._on_result(result)
         return result
 
-    async def _reload(self) -> ReloadResult:
-        async with self._lock:
-            started = time.perf_counter()
-            try:
-                # Parsing is CPU work on files: keep it off the event loop so heartbeats and answers go on.
-                library = await asyncio.to_thread(load_library, self.content_dir)
-            except ContentError as exc:
-                result = ReloadResult(False, None, exc.problems, seconds=time.perf_counter() - started)
-                log.warning("%s:\n%s", result.summary(), exc)
-                self.last = result
-                return result
-            changed = command_signature(library) != command_signature(self._current())
-            self._swap(library)
-            if changed and self._on_commands_changed is not None:
-                await self._on_commands_changed()
-            result = ReloadResult(True, library.pack.version, (), changed, time.perf_counter() - started)
-            log.info("%s", result.summary())
-            self.last = result
-            return result
+    async def _reload(self, started: float) -> ReloadResult:
+        # Parsing is CPU work on files: keep it off the event loop so heartbeats and answers go on.
+        library = await asyncio.to_thread(load_library, self.content_dir)
+        changed = await self._apply(library)
+        result = ReloadResult(True, library.pack.version, (), changed, time.perf_counter() - started)
+        log.info("%s", result.summary())
+        return result
 
 
 def _is_content_file(path: str) -> bool:
@@ -113,21 +96,48 @@ async def watch_content(
     *,
     debounce_ms: int = 200,
     stop: asyncio.Event | None = None,
+    retry_seconds: float = 2.0,
 ) -> None:
     """Reload whenever a file of the pack changes, until cancelled or `stop` is set.
 
-    Bursts of writes (an editor saving several files, a `git checkout`) are folded into one reload.
+    Bursts of writes (an editor saving several files, a `git checkout`) are folded into one reload. A failed
+    reload is reported and the watching goes on; if the folder itself cannot be watched (gone, unreadable), that
+    is logged and tried again, and `reloader.watching` says so for /healthz meanwhile.
     """
     from watchfiles import awatch
 
-    log.info("watching %s for content changes", reloader.content_dir)
-    async for changes in awatch(
-        reloader.content_dir,
-        watch_filter=lambda _change, path: _is_content_file(path),
-        debounce=debounce_ms,
-        stop_event=stop,
-    ):
-        log.info("content changed: %s", ", ".join(sorted({Path(p).name for _, p in changes})))
-        result = await reloader.reload()
-        if on_result is not None:
+    try:
+        while stop is None or not stop.is_set():
+            log.info("watching %s for content changes", reloader.content_dir)
+            reloader.watching = True
+            try:
+                async for changes in awatch(
+                    reloader.content_dir,
+                    watch_filter=lambda _change, path: _is_content_file(path),
+                    debounce=debounce_ms,
+                    stop_event=stop,
+                ):
+                    await _changed(reloader, changes, on_result)
+                return
+            except Exception as exc:
+                reloader.watching = False
+                shown = str(exc) or type(exc).__name__
+                log.warning("cannot watch %s (%s); trying again in %.0f s", reloader.content_dir, shown, retry_seconds)
+                await asyncio.sleep(retry_seconds)
+    finally:
+        reloader.watching = None
+
+
+async def _changed(
+    reloader: ContentReloader,
+    changes: set[tuple[Any, str]],
+    on_result: Callable[[ReloadResult], Awaitable[None]] | None,
+) -> None:
+    log.info("content changed: %s", ", ".join(sorted({Path(p).name for _, p in changes})))
+    result = await reloader.reload()
+    if on_result is not None:
+        try:
             await on_result(result)
+        except Exception:
+            # Whoever listens (the playground) must not stop the watching.
+            log.exception("a listener of content reloads failed")

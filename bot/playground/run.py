@@ -8,6 +8,7 @@ import logging
 import signal
 
 from bot.content import ContentError
+from bot.ops.lifecycle import StartupError
 from bot.settings import Settings
 
 from .server import Playground
@@ -43,6 +44,9 @@ async def run_playground(settings: Settings, *, token_missing: bool) -> int:
             exc.strerror or exc,
         )
         return 1
+    except StartupError as exc:
+        log.error("the playground cannot start: %s", exc)
+        return 1
     except ContentError:
         raise  # the command line reports the pack's problems, as `run` and `check` do
     except Exception:
@@ -53,6 +57,11 @@ async def run_playground(settings: Settings, *, token_missing: bool) -> int:
             "playground ready: open %s to use the bot in a simulated Discord on this machine; %s",
             playground.url,
             TOKEN_HINT_MISSING if token_missing else TOKEN_HINT_CHOSEN,
+        )
+        # The same at every start, so OWNER_IDS can name them; the server's owner may /reload.
+        log.info(
+            "simulated users: %s",
+            ", ".join(f"{p.global_name or p.username} {p.id}" for p in playground.people),
         )
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({stopping, playground.bot_task}, return_when=asyncio.FIRST_COMPLETED)

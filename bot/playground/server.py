@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
+import hashlib
 import ipaddress
 import json
 import logging
@@ -27,9 +29,11 @@ from aiohttp import WSCloseCode, web
 from bot.app.client import ReferenceBot, create_bot
 from bot.app.endpoints import current_endpoints, use_endpoints
 from bot.app.sync import SyncState, sync_commands
+from bot.ops.lifecycle import StartupError
 from bot.ops.reload import ReloadResult, watch_content
-from bot.settings import Secret, Settings
+from bot.settings import Secret, Settings, is_loopback
 from bot.simulator import DiscordSimulator, InteractionRecord, SimMessage, SimulatorUsageError, SimUser
+from bot.simulator.snowflakes import DISCORD_EPOCH_MS
 
 from . import wire
 
@@ -48,17 +52,52 @@ CSP: Final = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-LOOPBACK_NAMES: Final = frozenset({"localhost", "127.0.0.1", "::1"})
 SECOND_USER: Final = ("alex", "Alex")
+ADMINISTRATOR: Final = 1 << 3
+# A page that stops reading (a frozen tab, a stalled link) is dropped after this many unsent events; it
+# reconnects and gets a fresh snapshot, and meanwhile the other pages are not held up by it.
+MAX_UNSENT_EVENTS: Final = 200
+# Discord's round trip, which the local simulator otherwise lacks (see DiscordSimulator.heartbeat_ack_delay).
+HEARTBEAT_ACK_DELAY: Final = 0.05
+# Simulated users' ids are derived from their names, so OWNER_IDS can name them from one start to the next.
+_STABLE_ID_MS: Final = 1_609_459_200_000  # 2021-01-01
 
 
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
+def stable_user_id(username: str) -> int:
+    """A snowflake that depends only on `username`: the same at every start of the playground."""
+    digest = int.from_bytes(hashlib.sha256(username.encode()).digest()[:8], "big")
+    ms = _STABLE_ID_MS + digest % (86_400_000 * 365)
+    return ((ms - DISCORD_EPOCH_MS) << 22) | (digest >> 42)
+
+
+def _host_of(header: str) -> str | None:
+    """The host name in a Host header, lower-cased and without its port; None when it does not parse."""
+    try:
+        host = yarl.URL(f"http://{header}").host
+    except ValueError:
+        return None
+    return host.lower() if host else None
+
+
+def host_allowed(bound: str, header: str) -> bool:
+    """Whether a request whose Host is `header` may use a playground bound to `bound`.
+
+    DNS rebinding: another site's page reaches this address under the attacker's own name. So on loopback only
+    loopback names are accepted; bound elsewhere, an IP address (which no DNS answer can stand for), localhost,
+    or the very name the playground was told to bind.
+    """
+    host = _host_of(header)
+    if host is None:
+        return False
+    if is_loopback(bound):
+        return is_loopback(host)
+    if host == bound.lower() or is_loopback(host):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ipaddress.ip_address(host)
     except ValueError:
         return False
+    return True
 
 
 class ApiError(Exception):
@@ -70,38 +109,73 @@ class ApiError(Exception):
         self.message = message
 
 
-class Hub:
-    """The pages listening on `/api/events`; every change goes to all of them."""
+class _Listener:
+    """One page's socket and the events waiting for it, sent in order by its own task."""
 
-    def __init__(self) -> None:
-        self._sockets: set[web.WebSocketResponse] = set()
+    def __init__(self, ws: web.WebSocketResponse, transport: asyncio.Transport | None) -> None:
+        self.ws = ws
+        self.transport = transport
+        self.unsent: asyncio.Queue[str] = asyncio.Queue(MAX_UNSENT_EVENTS)
+        self.sender = asyncio.create_task(self._send(), name="playground-events")
 
-    def __len__(self) -> int:
-        return len(self._sockets)
-
-    def add(self, ws: web.WebSocketResponse) -> None:
-        self._sockets.add(ws)
-
-    def discard(self, ws: web.WebSocketResponse) -> None:
-        self._sockets.discard(ws)
-
-    async def publish(self, event: Mapping[str, Any]) -> None:
-        data = json.dumps(event, ensure_ascii=False)
-        for ws in list(self._sockets):
-            if ws.closed:
-                self._sockets.discard(ws)
-                continue
+    async def _send(self) -> None:
+        while True:
+            data = await self.unsent.get()
             try:
-                await ws.send_str(data)
+                await self.ws.send_str(data)
             except (ConnectionError, RuntimeError):
                 # A tab closed mid-send; it reconnects and gets a fresh snapshot if it comes back.
-                self._sockets.discard(ws)
+                return
+
+
+class Hub:
+    """The pages listening on `/api/events`; every change goes to all of them, none waiting for another."""
+
+    def __init__(self) -> None:
+        self._listeners: dict[web.WebSocketResponse, _Listener] = {}
+
+    def __len__(self) -> int:
+        return len(self._listeners)
+
+    def add(
+        self,
+        ws: web.WebSocketResponse,
+        transport: asyncio.Transport | None = None,
+        first: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Start sending events to `ws` (over `transport`), `first` (its snapshot) before any other."""
+        listener = _Listener(ws, transport)
+        self._listeners[ws] = listener
+        if first is not None:
+            listener.unsent.put_nowait(json.dumps(first, ensure_ascii=False))
+
+    def discard(self, ws: web.WebSocketResponse) -> None:
+        listener = self._listeners.pop(ws, None)
+        if listener is not None:
+            listener.sender.cancel()
+
+    async def publish(self, event: Mapping[str, Any]) -> None:
+        """Queue `event` for every page; a page too far behind is dropped (it reconnects), never waited for."""
+        data = json.dumps(event, ensure_ascii=False)
+        for ws, listener in list(self._listeners.items()):
+            if ws.closed or listener.sender.done():
+                self.discard(ws)
+                continue
+            try:
+                listener.unsent.put_nowait(data)
+            except asyncio.QueueFull:
+                log.warning("a playground page stopped reading its events; dropping it (it reconnects when it can)")
+                self.discard(ws)
+                # At once: a close handshake would wait behind the data it is not reading.
+                if listener.transport is not None:
+                    listener.transport.abort()
 
     async def close(self) -> None:
-        for ws in list(self._sockets):
-            with contextlib.suppress(ConnectionError, RuntimeError):
-                await ws.close(code=WSCloseCode.GOING_AWAY, message=b"playground stopping")
-        self._sockets.clear()
+        for ws in list(self._listeners):
+            self.discard(ws)
+            with contextlib.suppress(ConnectionError, RuntimeError, TimeoutError):
+                await asyncio.wait_for(ws.close(code=WSCloseCode.GOING_AWAY, message=b"playground stopping"), 1.0)
+        self._listeners.clear()
 
 
 class Playground:
@@ -127,7 +201,7 @@ class Playground:
         self.watch = watch
         self.debounce_ms = debounce_ms
         self.ready_timeout = ready_timeout
-        self.sim = DiscordSimulator()
+        self.sim = DiscordSimulator(user_id_for=stable_user_id, heartbeat_ack_delay=HEARTBEAT_ACK_DELAY)
         self.hub = Hub()
         self.people: list[SimUser] = [self.sim.default_user]
         self.content: dict[str, Any] = {}
@@ -197,7 +271,8 @@ class Playground:
         second = self.sim.add_user(SECOND_USER[0], global_name=SECOND_USER[1])
         if self.sim.default_guild is not None:
             self.sim.add_member(self.sim.default_guild, second)
-        self.people.append(second)
+        # The server's owner, hence an administrator: the one who may try /reload (see README, The playground).
+        self.people.extend([second, self.sim.owner_user])
         # The sandbox's state (sync hash, anything the bot keeps) must never mix with the real DATA_DIR: a
         # sync hash recorded against the simulator would make a later real sync look unnecessary.
         self._data = tempfile.TemporaryDirectory(prefix="playground-")
@@ -213,8 +288,7 @@ class Playground:
             # tell the page how each reload went.
             dev_guild_id=None,
             watch_content=False,
-            # One local process: no health endpoint to collide with a production unit's, no shards to split.
-            health_port=None,
+            # One local process: no shards to split. HEALTH_PORT, when set, serves this bot's /healthz and /metrics.
             shard_count=None,
             shard_ids=None,
         )
@@ -229,6 +303,15 @@ class Playground:
         if ready not in done:
             ready.cancel()
             if self._bot_task in done:
+                failure = self._bot_task.exception()
+                if isinstance(failure, OSError) and settings.health_port is not None:
+                    self._bot_task = None  # reported here, once
+                    # The only port the bot itself listens on.
+                    raise StartupError(
+                        f"cannot serve /healthz on HEALTH_HOST={settings.health_host} "
+                        f"HEALTH_PORT={settings.health_port} ({failure.strerror or failure}): choose a free port, "
+                        "or unset HEALTH_PORT"
+                    ) from None
                 self._bot_task.result()
                 raise RuntimeError("the bot stopped before it was ready")
             raise TimeoutError(f"the bot was not ready within {self.ready_timeout:g}s")
@@ -326,7 +409,7 @@ class Playground:
             "app": {"id": str(self.sim.bot_user.id), "name": self.sim.bot_user.username, "color": pack.colour},
             "guild": {"id": str(guild.id) if guild else None, "name": guild.name if guild else ""},
             "channel": {"id": str(channel.id), "name": channel.name or "general"},
-            "users": [wire.user_json(u) for u in self.people],
+            "users": [wire.user_json(u, admin=self._is_admin(u)) for u in self.people],
             "commands": self.commands(),
             "messages": [wire.message_json(m) for m in self.channel_messages()],
             "content": self.content,
@@ -341,7 +424,7 @@ class Playground:
         seen: dict[int, tuple[int, bool, int]] = {}
         syncs, rejections, version = len(sim.syncs), len(sim.rejections), -1
         while True:
-            await sim.notifier.wait_for(lambda last=version: sim.notifier.version != last, None)
+            await sim.notifier.wait_for(functools.partial(_changed_since, sim, version), None)
             version = sim.notifier.version
             changed = []
             for message in list(sim.messages.values()):
@@ -395,8 +478,10 @@ class Playground:
     ) -> web.StreamResponse:
         # Another web site open in the same browser can reach loopback too: a foreign Host (DNS rebinding) or
         # Origin (a cross-site request) is refused, and a POST must be JSON, which no plain form can send.
-        if is_loopback(self.host) and not is_loopback(yarl.URL(f"http://{request.host}").host or ""):
-            return _error(403, "this playground answers only on its loopback address")
+        if not host_allowed(self.host, request.host):
+            if is_loopback(self.host):
+                return _error(403, "this playground answers only on its loopback address")
+            return _error(403, f"use this playground by its IP address, or by the name it listens on ({self.host})")
         origin = request.headers.get("Origin")
         if origin is not None and origin.rstrip("/") != f"{request.scheme}://{request.host}":
             return _error(403, "cross-origin requests are not accepted")
@@ -441,10 +526,9 @@ class Playground:
     async def _events(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(heartbeat=30.0)
         await ws.prepare(request)
-        # Joined before the snapshot is taken, with no await between, so no change can fall in the gap.
-        self.hub.add(ws)
+        # The snapshot goes first, queued with no await between, so no change can fall in the gap.
+        self.hub.add(ws, request.transport, first={"type": "hello", **self.state()})
         try:
-            await ws.send_json({"type": "hello", **self.state()})
             async for _ in ws:
                 pass  # the page only listens; reading keeps the close handshake and heartbeats working
         finally:
@@ -454,7 +538,9 @@ class Playground:
     async def _invoke(self, request: web.Request) -> web.StreamResponse:
         body = await _json_body(request)
         user = self._user(body)
-        record = await self.sim.invoke(_text(body, "command"), _mapping(body, "options"), user=user)
+        name = _text(body, "command")
+        self._check_may_use(name, user)
+        record = await self.sim.invoke(name, _mapping(body, "options"), user=user)
         return await self._outcome(record, None)
 
     async def _autocomplete(self, request: web.Request) -> web.StreamResponse:
@@ -524,6 +610,28 @@ class Playground:
             }
         )
 
+    def _is_admin(self, user: SimUser) -> bool:
+        guild = self.sim.default_guild
+        return guild is not None and bool(guild.permissions_of(user.id) & ADMINISTRATOR)
+
+    def _check_may_use(self, name: str, user: SimUser) -> None:
+        """Refuse, in words, what Discord would not even show `user`: a command behind a permission they lack."""
+        guild = self.sim.default_guild
+        known = {c["name"]: c for c in self.sim.get_commands(None)}
+        command = known.get(name.split()[0])
+        required = command.get("default_member_permissions") if command else None
+        if guild is None or required is None:
+            return
+        have = guild.permissions_of(user.id)
+        if int(required) & ~have and not have & ADMINISTRATOR:
+            operator = self.sim.owner_user
+            raise ApiError(
+                403,
+                f"/{name} is for server administrators: Discord does not show it to "
+                f"{user.global_name or user.username}. Switch user to {operator.global_name}, the server's owner, "
+                "to try it.",
+            )
+
     def _refusal(self, record: InteractionRecord) -> str:
         found = [r for r in self.sim.rejections if r.interaction_id == record.id]
         detail = f": {found[-1].code} {found[-1].message}" if found else ""
@@ -563,7 +671,7 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
 
 def _text(body: Mapping[str, Any], key: str) -> str:
     value = body.get(key)
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip():
         raise ApiError(400, f"{key} must be a non-empty string")
     return value
 
@@ -573,3 +681,7 @@ def _mapping(body: Mapping[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ApiError(400, f"{key} must be an object")
     return value
+
+
+def _changed_since(sim: DiscordSimulator, version: int) -> bool:
+    return sim.notifier.version != version

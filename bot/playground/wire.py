@@ -28,8 +28,9 @@ _OPTION_KEYS = (
 )
 
 
-def user_json(user: SimUser) -> dict[str, Any]:
-    return {"id": str(user.id), "name": user.global_name or user.username, "username": user.username}
+def user_json(user: SimUser, *, admin: bool = False) -> dict[str, Any]:
+    """A simulated user; `admin`: an administrator of the server, who is shown the commands that need it."""
+    return {"id": str(user.id), "name": user.global_name or user.username, "username": user.username, "admin": admin}
 
 
 def _option_json(option: Mapping[str, Any]) -> dict[str, Any]:
@@ -48,6 +49,8 @@ def command_json(command: Mapping[str, Any]) -> dict[str, Any]:
         "name": command["name"],
         "description": command.get("description") or "",
         "options": [_option_json(o) for o in command.get("options") or []],
+        # Discord lists such a command only to members who have these permissions (or are administrators).
+        "default_member_permissions": command.get("default_member_permissions"),
     }
 
 

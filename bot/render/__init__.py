@@ -11,7 +11,7 @@ from .meta import render_about, render_contents, render_help, render_notice
 from .model import ActionRow, Attachment, Button, ButtonStyle, Embed, Field, Reply, Select, SelectOption
 from .pages import Document, layout
 from .source import render_source
-from .targets import render_jump, render_key
+from .targets import page_cites, render_jump, render_key
 from .timeline import event_page, find_event, render_timeline, timeline_pages
 from .timeline_image import TimelineImage, timeline_images
 from .topic import command_hint, render_topic, topic_page_count, topic_pages
@@ -39,6 +39,7 @@ __all__ = [
     "find_event",
     "key_of",
     "layout",
+    "page_cites",
     "render_about",
     "render_contents",
     "render_event",

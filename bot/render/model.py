@@ -12,7 +12,6 @@ from typing import Any
 
 EPHEMERAL_FLAG = 1 << 6
 # Nobody is ever pinged: every reply carries this, whatever its text holds.
-NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 
 
 class ButtonStyle(IntEnum):
@@ -152,7 +151,6 @@ class Reply:
     embeds: tuple[Embed, ...] = ()
     rows: tuple[ActionRow, ...] = ()
     ephemeral: bool = False
-    allowed_mentions: dict[str, list[str]] = field(default_factory=lambda: dict(NO_MENTIONS))
     files: tuple[Attachment, ...] = ()
 
     def payload(self) -> dict[str, Any]:
@@ -160,7 +158,6 @@ class Reply:
         data: dict[str, Any] = {
             "embeds": [e.to_dict() for e in self.embeds],
             "components": [r.to_dict() for r in self.rows],
-            "allowed_mentions": {k: list(v) for k, v in self.allowed_mentions.items()},
         }
         if self.content:
             data["content"] = self.content

@@ -8,9 +8,9 @@ that any one entry fits beside it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from .. import limits
 from ..text import clip
@@ -19,7 +19,7 @@ from .model import ActionRow, Button, ButtonStyle, Embed, Field, Reply, Select, 
 from .text import join_fitting, paragraph_ranges
 
 if TYPE_CHECKING:
-    from ..content import Library
+    pass
 
 T = TypeVar("T")
 
@@ -34,9 +34,6 @@ READING_FIELDS: Final = 6
 MARK: Final = "▶ "
 JUMP_PLACEHOLDER: Final = "Jump to…"
 NAV_LABELS: Final = {"f": "⏮", "p": "◀", "n": "▶", "l": "⏭"}
-# Bounds on what is remembered between renders (see `derived` and `layout`), whatever the size of the pack.
-DERIVED_ENTRIES: Final = 1024
-LAYOUTS: Final = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +44,9 @@ class Entry:
     cites: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+# Not slotted: a document keeps its own pages (`pages`), computed once, since every click on a page button lays
+# the same document out again.
+@dataclass(frozen=True)
 class Document:
     key: str
     title: str
@@ -61,6 +60,10 @@ class Document:
     section: str | None = None
     reading_chars: int = READING_CHARS
     reading_fields: int = READING_FIELDS
+
+    @functools.cached_property
+    def pages(self) -> tuple[tuple[Entry, ...], ...]:
+        return _layout(self)
 
     def header(self) -> Embed:
         return Embed(
@@ -95,38 +98,12 @@ def _entry_size(item: Entry) -> int:
     return len(item.field.name) + len(item.field.value) + len(MARK)
 
 
-class _Derived:
-    """Values computed from one library, kept while renders ask about that library.
-
-    A `Library` never changes, so nothing kept here goes stale; a render for another library (after a reload)
-    starts afresh and lets the old one go. Each value is kept with its witness, the object it was computed
-    from (a topic, or the library itself), and is used only for that very object.
-    """
-
-    def __init__(self) -> None:
-        self._library: Library | None = None
-        self._values: dict[Hashable, tuple[object, Any]] = {}
-
-    def get(self, library: Library, key: Hashable, witness: object, compute: Callable[[], T]) -> T:
-        if library is not self._library:
-            self._library, self._values = library, {}
-        found = self._values.get(key)
-        if found is not None and found[0] is witness:
-            value: T = found[1]
-            return value
-        value = compute()
-        if len(self._values) < DERIVED_ENTRIES:
-            self._values[key] = (witness, value)
-        return value
-
-
-derived = _Derived()
-
-
-# Every click on a page button lays the same document out again; documents are immutable, so the pages are too.
-@functools.lru_cache(maxsize=LAYOUTS)
 def layout(document: Document) -> tuple[tuple[Entry, ...], ...]:
     """The document's pages; always at least one (a page of a document with no entries is its header)."""
+    return document.pages
+
+
+def _layout(document: Document) -> tuple[tuple[Entry, ...], ...]:
     header_size = document.header().size
     max_fields = max(1, min(document.reading_fields, limits.EMBED_FIELDS))
     max_chars = min(document.reading_chars, limits.EMBED_TOTAL)

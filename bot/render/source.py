@@ -9,7 +9,7 @@ from ..content import Library, Paragraph, Topic
 from ..text import clip
 from .ids import SOURCE_MARK, TIMELINE, Viewer, find_by_key, key_of, page_id, source_key
 from .model import ActionRow, Button, ButtonStyle, Reply
-from .pages import Document, Entry, derived, entry, render_document
+from .pages import Document, Entry, entry, render_document
 from .text import paragraph_ranges, source_name
 
 # A source page is read on purpose, after a tap, so it may hold a whole section of the document (the
@@ -22,7 +22,7 @@ BACK_ROOM: Final = 40
 
 def section_names(library: Library) -> dict[int, str]:
     """Block index → the short name of the topic whose block it is (the heading when no topic has it)."""
-    return derived.get(library, "section-names", library, lambda: _section_names(library))
+    return library.derived.get("section-names", lambda: _section_names(library))
 
 
 def _section_names(library: Library) -> dict[int, str]:
@@ -91,12 +91,12 @@ def _chunks(text: str) -> list[str]:
 def source_document(library: Library, key: str) -> tuple[Document, str, str] | None:
     """The source pages behind `key` (a topic key or `@timeline`), with the key and name to go back to."""
     if key == TIMELINE:
-        return derived.get(library, "source:timeline", library, lambda: _timeline_source(library)), key, "the timeline"
+        return library.derived.get("source:timeline", lambda: _timeline_source(library)), key, "the timeline"
     topic_id = find_by_key(key, library.by_id)
     if topic_id is None:
         return None
     topic = library.by_id[topic_id]
-    document = derived.get(library, ("source", topic.id), topic, lambda: _topic_source(library, topic))
+    document = library.derived.get(("source", topic.id), lambda: _topic_source(library, topic))
     return document, key, topic.short or topic.title or topic.id
 
 

@@ -10,9 +10,9 @@ from .ids import CONTENTS, EVENT_MARK, POINTS_MARK, SOURCE_MARK, TIMELINE, Viewe
 from .meta import render_contents
 from .model import Reply
 from .source import render_source
-from .timeline import render_timeline
+from .timeline import event_cite, render_timeline, timeline_pages
 from .timeline_image import timeline_images
-from .topic import render_topic
+from .topic import render_topic, topic_pages
 
 
 def render_key(
@@ -50,3 +50,20 @@ def render_jump(library: Library, value: str, viewer: Viewer) -> Reply | None:
             return None
         return render_point(library, library.by_id[topic_id], int(number), viewer)
     return render_key(library, value, 0, viewer)
+
+
+def page_cites(library: Library, key: str, page: int) -> set[tuple[str, int]]:
+    """The (section, paragraph) pairs that page `page` of what `key` names lists (nothing, when it is gone)."""
+    if key == TIMELINE:
+        pages = timeline_pages(library)
+        events = [library.timeline[i] for i in pages[min(max(page, 0), len(pages) - 1)]]
+        return {(event_cite(library, e)[0], e.citation.paragraph) for e in events}
+    topic_id = find_by_key(key, library.by_id)
+    if topic_id is None:
+        return set()
+    topic = library.by_id[topic_id]
+    pages = topic_pages(library, topic)
+    # A one-page topic stands on all its points, those folded into the summary too (its footer cites them).
+    listed = pages[min(max(page, 0), len(pages) - 1)]
+    points = topic.points if len(pages) == 1 else tuple(topic.points[i] for i in listed)
+    return {(p.citation.section or topic.short, p.citation.paragraph) for p in points}

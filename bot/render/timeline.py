@@ -10,7 +10,7 @@ from ..content import Library, TimelineEvent
 from ..text import clip, squash
 from .ids import TIMELINE, Viewer, event_target, jump_id, key_of
 from .model import ActionRow, Attachment, Embed, Field, Reply, Select, SelectOption
-from .pages import Entry, _nav_row, _unique_options, derived, footer, option
+from .pages import MARK, Entry, _nav_row, _unique_options, footer, option
 from .reading import READING_BUDGET, says_again, shown
 from .source import source_button
 from .text import source_name
@@ -64,7 +64,7 @@ def _intro(library: Library) -> str:
 
 def timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
     """Event indices per page: all on one, unless a pack names more than the reading budget holds."""
-    return derived.get(library, "timeline-pages", library, lambda: _timeline_pages(library))
+    return library.derived.get("timeline-pages", lambda: _timeline_pages(library))
 
 
 def _timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
@@ -110,12 +110,22 @@ def _menu_id(viewer: Viewer) -> str:
     return jump_id(TIMELINE, viewer)
 
 
-def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, image: TimelineImage | None = None) -> Reply:
-    """Page `page` of the timeline (there is one, but for a pack of very many moments), the picture attached."""
+def render_timeline(
+    library: Library,
+    page: int = 0,
+    *,
+    viewer: Viewer,
+    image: TimelineImage | None = None,
+    focus: int | None = None,
+) -> Reply:
+    """Page `page` of the timeline (there is one, but for a pack of very many moments), the picture attached;
+    with `focus` (an event index) the page listing that event, the event marked with "▶"."""
     pages = timeline_pages(library)
+    if focus is not None and 0 <= focus < len(library.timeline):
+        page = event_page(library, focus)
     page = min(max(page, 0), len(pages) - 1)
     indices = pages[page]
-    lines = [event_line(library, library.timeline[i]) for i in indices]
+    lines = [MARK * (i == focus) + event_line(library, library.timeline[i]) for i in indices]
     # The footer names the paragraphs the listed moments quote, as a topic's footer does.
     cites = [_cited(library, library.timeline[i]) for i in indices]
     description = "\n".join([_intro(library), *lines])

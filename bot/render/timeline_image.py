@@ -2,8 +2,8 @@
 
 Pillow installs as a wheel on every platform the bot runs on and imports in a few tens of milliseconds, but it
 is still imported only when the first image is drawn (never before READY). An image is drawn once per
-library, in a worker thread so the event loop keeps answering, and kept while that library is served; a
-reload brings a new library, so the next image is drawn afresh.
+library, in a worker thread so the event loop keeps answering, and kept in the library's own derived values; a
+reload brings a new library, so the next image is drawn afresh and the old one goes with the old library.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 FILENAME: Final = "timeline.png"
 # Discord limits an attachment's description (its alt text) to 1024 characters.
-ALT_TEXT: Final = 1024
+ALT_TEXT: Final = limits.ATTACHMENT_DESCRIPTION
 WIDTH: Final = 1000
 MARGIN: Final = 48
 LINE_X: Final = 88
@@ -40,8 +40,6 @@ MAX_EVENTS: Final = 30
 BACKGROUND: Final = (255, 255, 255)
 INK: Final = (40, 44, 52)
 MUTED: Final = (92, 98, 110)
-# Libraries whose image is kept: the one served, and the one before it while a reload settles.
-KEPT: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,42 +120,46 @@ def draw_timeline(library: Library) -> TimelineImage:
     return TimelineImage(FILENAME, buffer.getvalue(), alt_text(library), WIDTH, height)
 
 
-class TimelineImages:
-    """The image of each recent library, drawn once per library off the event loop.
+class _Slot:
+    """Where one library keeps its image (in `library.derived`, so the image goes when the library goes)."""
 
-    Libraries are compared by identity (a reload makes a new one) and only the last `KEPT` are held, so an
-    old library's image goes with it.
-    """
+    def __init__(self) -> None:
+        self.future: asyncio.Future[TimelineImage] | None = None
+
+
+def _done(future: asyncio.Future[TimelineImage] | None) -> bool:
+    return future is not None and future.done() and not future.cancelled() and future.exception() is None
+
+
+class TimelineImages:
+    """Draws each library's image once, off the event loop, and keeps it with that library."""
 
     def __init__(self, draw: Callable[[Library], TimelineImage] = draw_timeline) -> None:
         self._draw = draw
-        self._kept: list[tuple[Library, asyncio.Future[TimelineImage]]] = []
+        self._key = ("timeline-image", object())  # one slot per drawer (tests make their own)
         self.drawn = 0
+
+    def _slot(self, library: Library) -> _Slot:
+        return library.derived.get(self._key, _Slot)
 
     def ready(self, library: Library) -> TimelineImage | None:
         """The image of `library` if it has been drawn already (for answers that cannot wait)."""
-        for kept, future in self._kept:
-            if kept is library and future.done() and not future.cancelled() and future.exception() is None:
-                return future.result()
-        return None
+        future = self._slot(library).future
+        return future.result() if future is not None and _done(future) else None
 
     async def get(self, library: Library) -> TimelineImage | None:
         """The image of `library`, drawing it first if nobody has yet; None when drawing fails."""
-        future = next((f for kept, f in self._kept if kept is library), None)
-        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        slot = self._slot(library)
+        future = slot.future
+        if future is not None and _done(future):
             return future.result()
-        if future is not None and (future.done() or future.get_loop() is not asyncio.get_running_loop()):
-            # It failed, or belongs to an event loop that is gone (a bot stopped and another started): anew.
-            self._kept = [(k, f) for k, f in self._kept if f is not future]
-            future = None
-        if future is None:
-            future = asyncio.ensure_future(self._render(library))
-            self._kept = [*self._kept, (library, future)][-KEPT:]
+        if future is None or future.done() or future.get_loop() is not asyncio.get_running_loop():
+            # Never drawn, failed, or begun on an event loop that is gone (a bot stopped, another started).
+            future = slot.future = asyncio.ensure_future(self._render(library))
         try:
             return await asyncio.shield(future)
         except Exception:
             log.exception("could not draw the timeline image; answering without it")
-            self._kept = [(k, f) for k, f in self._kept if f is not future]
             return None
 
     async def _render(self, library: Library) -> TimelineImage:

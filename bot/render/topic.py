@@ -15,7 +15,7 @@ from ..text import clip, squash
 from .ids import Viewer, jump_id, key_of, point_target
 from .mentions import Mentions
 from .model import ActionRow, Embed, Field, Reply, Select, SelectOption
-from .pages import Entry, _nav_row, _unique_options, derived, footer, option
+from .pages import MARK, Entry, _nav_row, _unique_options, footer, option
 from .reading import READING_BUDGET, says_again, sentences, shown
 from .source import source_button, source_label
 from .text import join_fitting, source_name
@@ -76,7 +76,7 @@ def _hints(library: Library, ids: tuple[str, ...], mentions: Mentions) -> list[s
 def shown_points(library: Library, topic: Topic) -> tuple[int, ...]:
     """The points the list shows, by index: each said once, none restating the summary or an earlier point
     (those stay reachable in full, through the source)."""
-    return derived.get(library, ("shown", topic.id), topic, lambda: _shown_points(topic))
+    return library.derived.get(("shown", topic.id), lambda: _shown_points(topic))
 
 
 def _shown_points(topic: Topic) -> tuple[int, ...]:
@@ -120,9 +120,7 @@ def _header(library: Library, topic: Topic, mentions: Mentions) -> tuple[str, st
 def topic_pages(library: Library, topic: Topic, mentions: Mentions | None = None) -> tuple[tuple[int, ...], ...]:
     """The listed points, by index, per page: all on the first, unless they do not fit the reading budget."""
     mentions = mentions or Mentions()
-    return derived.get(
-        library, ("topic-pages", topic.id, mentions), topic, lambda: _topic_pages(library, topic, mentions)
-    )
+    return library.derived.get(("topic-pages", topic.id, mentions), lambda: _topic_pages(library, topic, mentions))
 
 
 def _topic_pages(library: Library, topic: Topic, mentions: Mentions) -> tuple[tuple[int, ...], ...]:
@@ -153,7 +151,7 @@ def point_page(library: Library, topic: Topic, point: int) -> int:
 
 def topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     """Where the jump menu leads: the topic's parts, its parent, then its related topics."""
-    return derived.get(library, ("jumps", topic.id), topic, lambda: _topic_jumps(library, topic))
+    return library.derived.get(("jumps", topic.id), lambda: _topic_jumps(library, topic))
 
 
 def _topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
@@ -192,13 +190,16 @@ def _cites(topic: Topic, indices: tuple[int, ...], folded: bool) -> list[Entry]:
     return [Entry(_NO_FIELD, ((p.citation.section or topic.short, p.citation.paragraph),)) for p in chosen]
 
 
-def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer) -> Reply:
-    """Page `page` of `topic` for `viewer`: summary, points, where next; Source, the menu, page buttons."""
+def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer, marked: int | None = None) -> Reply:
+    """Page `page` of `topic` for `viewer`: summary, points, where next; Source, the menu, page buttons.
+
+    `marked` is the index of a point to flag with "▶" (the one a search result opened)."""
     pages = topic_pages(library, topic, viewer.commands)
     page = min(max(page, 0), len(pages) - 1)
     indices = pages[page]
     summary, where = _header(library, topic, viewer.commands)
-    lines = [summary, *(point_line(topic, topic.points[i]) for i in indices), where]
+    points = [MARK * (i == marked) + point_line(topic, topic.points[i]) for i in indices]
+    lines = [summary, *points, where]
     parent = library.by_id.get(topic.parent) if topic.parent else None
     source_title = source_name(library)
     # The first page stands on every point, the folded ones too; a later page on its own.

@@ -1,11 +1,11 @@
-"""Search and discovery over one Library: full-text search, "did you mean", and autocomplete.
+"""Search and discovery over one Library: answers to questions, honest misses, and autocomplete.
 
 Pure and synchronous: built from a `Library`, never from the bot, and rebuilt whole when the library is swapped.
 
 Two structures are built at once:
 
 - an in-memory SQLite FTS5 table with one row per topic (title, summary, aliases), per key point (heading,
-  text, quote) and per timeline event, ranked with bm25 and a porter stemmer so plurals match;
+  text and quote, the questions it answers) and per timeline event, with a porter stemmer so plurals match;
 - word tables (FTS5 again, unstemmed, without positions) over all that text and over the names alone
   (titles, short names, choices, aliases, event titles and wordings): their vocabularies drive typo
   correction and prefix expansion (rapidfuzz edit distance), and the name table finds autocomplete
@@ -16,39 +16,39 @@ expression assembled from those quoted words only, so quotes, `*`, `NEAR`, `AND`
 `:` and `^` are plain text. Prefixes are expanded here against the lexicon rather than with FTS5's `"x"*`,
 because the porter stemmer does not stem a prefix the way it stems the whole word ("capaci"* would never
 match "capacity").
+
+A search reads the query as a question (`bot.search.query`): stop words are dropped, each remaining word is
+looked up (as typed, stemmed, corrected when it is a typo of the pack's vocabulary, or else reported missing:
+`bot.search.lexicon`), and the rows holding any of them are scored in Python on bm25, on how much of the
+question they cover (rarer words weigh more), on words that stand together as in the query, and, for a "when"
+question, on the document's time words. Only hits within reach of the best one are kept.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import logging
+import math
 import re
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
 from rapidfuzz import fuzz, process, utils
-from rapidfuzz.distance import OSA
 
-from ..content.models import Library, TimelineEvent, Topic
+from ..content.models import Citation, Library, TimelineEvent, Topic
 from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
 from ..text import clean_text, clip, escape_markdown
+from .lexicon import Lexicon, is_english, likely_typo
+from .query import STOPWORDS, TIME_WORDS, Question, parse, query_terms
 
 log = logging.getLogger(__name__)
 
-# Only the start of a long query is read: nobody types more than this into a search box, and it bounds the
-# work a 6000-character option value can cause.
-MAX_QUERY_CHARS: Final = 200
-MAX_QUERY_TERMS: Final = 10
-# A prefix that would expand to more words than this keeps only the most frequent ones.
-MAX_PREFIX_EXPANSION: Final = 24
 # bm25 is computed for at most this many matching rows (taken in document order) before sorting, so a word
 # that occurs everywhere in a very large pack costs a bounded amount; a normal pack never reaches it.
 RANK_WINDOW: Final = 2000
@@ -70,46 +70,46 @@ TIMELINE_LABEL: Final = "Timeline"
 # than the same word somewhere in a quote.
 _WEIGHT_TITLE: Final = 10.0
 _WEIGHT_BODY: Final = 1.0
+_WEIGHT_ASKS: Final = 6.0
 _WEIGHT_ALIASES: Final = 14.0
-
-# "Did you mean" also offers words this similar (rapidfuzz ratio, 0–100) to a word with too many typos.
-_RESEMBLANCE: Final = 70.0
-_RESEMBLE_MIN_LENGTH: Final = 5
+# How a candidate's score is made (each part is 0–1 before weighting), and how close to the best a hit must
+# score to be listed at all. Tuned on tests/data/relevance.yaml (python -m benchmarks.relevance).
+SCORE_COVER: Final = 6.0
+SCORE_BM25: Final = 3.5
+SCORE_NEAR: Final = 1.0
+SCORE_WHEN: Final = 2.5
+RELEVANT: Final = 0.7
+# Words this close together (FTS5 NEAR, in tokens) count as a phrase of the query.
+NEAR_TOKENS: Final = 3
+NEAR_COMBINATIONS: Final = 6
 
 # Private-use markers that cannot survive markdown escaping by accident; turned into ** afterwards.
 _OPEN: Final = "\ue000"
 _CLOSE: Final = "\ue001"
 
-# unicode61 splits on everything that is not a letter or a number; underscore is punctuation to it too.
-_WORD: Final = re.compile(r"[^\W_]+")
 _SPACES: Final = re.compile(r"\s+")
-# The combining diacritics that remove_diacritics folds away in the index.
-_COMBINING: Final = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-# Dropped from the second, looser pass of a multi-word query: they carry no topic of their own. A word list
-# reads better as one string than as fifty quoted items.
-_STOPWORDS: Final = frozenset(
-    (  # noqa: SIM905
-        "a about an and are as at be by can could did do does for from has have how i in is it its me of on or s "
-        "so tell than that the their there these this to was were what when where which who why will with would"
-    ).split()
-)
+# A sentence ends at . ! or ? followed by a space and a capital (or an opening quote or bracket).
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+_STOPWORDS: Final = STOPWORDS
+# An autocomplete pick: what a chosen suggestion sends instead of words (see `pick_value`).
+PICK_MARK: Final = "§"
+_PICK: Final = re.compile(rf"{PICK_MARK}(?P<kind>topic|event):(?P<id>[a-z0-9-]{{1,100}})(?:#(?P<point>[0-9]{{1,6}}))?")
 
 
 class Kind(StrEnum):
     TOPIC = "topic"
     EVENT = "event"
-    TERM = "term"
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One search result.
 
-    `point` is the index in `Topic.points` of the matched key point, or None when the match is in the topic's
-    title, summary or aliases (then the topic opens at its first page). The renderer maps a point to the page
-    it paginates it onto. `snippet` is already markdown-safe, with the matched words in **bold**; `title` and
-    `breadcrumb` are plain text for the renderer to escape.
+    `point` is the index in `Topic.points` of the key point that answers (for an event: the point quoting the
+    same paragraph, if any); None only for a topic without points. The renderer maps a point to the page it
+    paginates it onto. `snippet` is the document's own sentence that best answers, already markdown-safe,
+    with the matched words in **bold** (never a stop word); `title`, `breadcrumb` and `section` are plain text
+    for the renderer to escape. `section` and `paragraph` are where the sentence stands in the source.
     """
 
     kind: Kind
@@ -120,16 +120,28 @@ class Hit:
     title: str
     snippet: str
     score: float
+    section: str = ""
+    paragraph: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A "did you mean": a topic or event to open (`value` is its id), or a corrected query (`value`)."""
+class Answer:
+    """What a search found, and what it could not: the words the document never uses, the typos it read.
 
-    kind: Kind
-    value: str
-    label: str
-    breadcrumb: str
+    `missing` are meaningful words of the query, as typed, that the document does not use (nor anything they
+    could be a typo of); when there are any, the hits are only the closest, and must be labelled so.
+    `corrections` are (typed, read as) pairs.
+    """
+
+    query: str
+    hits: tuple[Hit, ...] = ()
+    missing: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """Whether the hits answer the question (rather than being the closest to one the document lacks)."""
+        return bool(self.hits) and not self.missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,137 +162,6 @@ class _Name:
     order: int
 
 
-def words(text: str) -> list[str]:
-    """The words of `text` as the index sees them: casefolded, without diacritics, split like unicode61."""
-    text = clean_text(text)
-    if not text.isascii():
-        # Marks go before splitting: a decomposed "naïve" would otherwise split at its diaeresis.
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    return _WORD.findall(text.casefold())
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of a user's query, bounded in length and number; never raises on any input."""
-    return words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TERMS]
-
-
-def _quote(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
-def _max_typos(length: int) -> int:
-    if length <= 3:
-        return 0
-    if length <= 5:
-        return 1
-    return 2
-
-
-# -- lexicon ----------------------------------------------------------------------------------------------
-
-
-class _Lexicon:
-    """The distinct words of some texts, with their document frequency, for prefix and typo lookups."""
-
-    def __init__(self, frequency: Counter[str]) -> None:
-        self.frequency = frequency
-        self.sorted = sorted(frequency)
-        by_length: dict[int, list[str]] = {}
-        for word in self.sorted:
-            by_length.setdefault(len(word), []).append(word)
-        self._by_length = by_length
-        self._prefixes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
-
-    def __contains__(self, word: object) -> bool:
-        return word in self.frequency
-
-    def _rank(self, found: Iterable[str]) -> list[str]:
-        return sorted(found, key=lambda w: (-self.frequency[w], w))
-
-    def completions(self, prefix: str, limit: int = MAX_PREFIX_EXPANSION) -> list[str]:
-        """Words starting with `prefix`, the most frequent first."""
-        start = bisect.bisect_left(self.sorted, prefix)
-        end = bisect.bisect_left(self.sorted, prefix + "\U0010ffff", lo=start)
-        found = self.sorted[start:end]
-        return self._rank(found)[:limit] if len(found) > limit else self._rank(found)
-
-    def _near(self, word: str) -> tuple[int, list[str]]:
-        """(distance, words) of the known whole words nearest to `word`; (0, []) when none is near enough."""
-        typos = _max_typos(len(word))
-        if not typos:
-            return 0, []
-        pool = [w for n in range(len(word) - typos, len(word) + typos + 1) for w in self._by_length.get(n, ())]
-        found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=typos, limit=None)
-        if not found:
-            return 0, []
-        nearest = min(m[1] for m in found)
-        return nearest, [m[0] for m in found if m[1] == nearest]
-
-    def _near_prefix(self, prefix: str) -> tuple[int, list[str]]:
-        """(distance, words) of the known words whose beginning is nearest to `prefix` (still being typed)."""
-        typos = min(_max_typos(len(prefix)), 1 if len(prefix) < 7 else 2)
-        if not typos:
-            return 0, []
-        by_distance: dict[int, set[str]] = {}
-        # The typed part may be one letter shorter or longer than the matching start of the intended word.
-        for length in (len(prefix) - 1, len(prefix), len(prefix) + 1):
-            heads, owners = self._heads(length)
-            for head, distance, _index in process.extract(
-                prefix, heads, scorer=OSA.distance, score_cutoff=typos, limit=None
-            ):
-                by_distance.setdefault(int(distance), set()).update(owners[head])
-        if not by_distance:
-            return 0, []
-        nearest = min(by_distance)
-        return nearest, list(by_distance[nearest])
-
-    def corrections(self, word: str, limit: int = 3, *, prefix: bool = False) -> list[str]:
-        """The known words nearest to `word`, most frequent first; with `prefix`, `word` may be unfinished.
-
-        Only the nearest count: "chalenges" is "challenges" (1 edit), not also "changes" (2 edits).
-        """
-        distance, found = self._near(word)
-        if prefix:
-            # A misspelt last word may be complete ("achivments") or still being typed ("chalen").
-            head_distance, heads = self._near_prefix(word)
-            if heads and (not found or head_distance < distance):
-                distance, found = head_distance, heads
-            elif heads and head_distance == distance:
-                found = [*found, *(w for w in heads if w not in found)]
-        return self._rank(found)[:limit]
-
-    def resembling(self, word: str, limit: int = 3) -> list[str]:
-        """Known words that look like `word` even with more typos than a correction allows, best first."""
-        if len(word) < _RESEMBLE_MIN_LENGTH:
-            return []
-        spread = range(len(word) - 3, len(word) + 4)
-        pool = [w for n in spread for w in self._by_length.get(n, ())]
-        found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=_RESEMBLANCE, limit=limit)
-        return [m[0] for m in sorted(found, key=lambda m: (-m[1], -self.frequency[m[0]], m[0]))]
-
-    def _heads(self, length: int) -> tuple[list[str], dict[str, list[str]]]:
-        cached = self._prefixes.get(length)
-        if cached is None:
-            owners: dict[str, list[str]] = {}
-            for word in self.sorted:
-                if len(word) >= length:
-                    owners.setdefault(word[:length], []).append(word)
-            cached = (list(owners), owners)
-            self._prefixes[length] = cached
-        return cached
-
-    def alternatives(self, term: str, *, prefix: bool) -> list[str]:
-        """What `term` may stand for: itself if known, its completions if it is being typed, else near words."""
-        found: list[str] = []
-        if term in self.frequency:
-            found.append(term)
-        if prefix and len(term) >= 2:
-            found.extend(w for w in self.completions(term) if w != term)
-        if found:
-            return found
-        return self.corrections(term, MAX_PREFIX_EXPANSION if prefix else 3, prefix=prefix)
-
-
 # -- the index --------------------------------------------------------------------------------------------
 
 
@@ -296,6 +177,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._rows: list[_Row] = []
+        # Per row: whether it holds one of the document's time words, for "when" questions.
+        self._timed: list[bool] = []
         # A query that is exactly a topic's name or alias, or an event's title, names what it wants.
         self._exact: dict[str, list[int]] = {}
         self._names: list[_Name] = []
@@ -303,6 +186,9 @@ class SearchIndex:
             self._build_documents()
             self._build_names()
         self._lexicon, self._name_lexicon = self._vocabularies()
+        # wordfreq reads its word list on first use (a few hundred ms, once per process): here, not in the first
+        # member's search, which has Discord's 3 s to answer.
+        is_english("nato")
         log.debug(
             "search index: %d rows, %d names, %d words in %.1f ms",
             len(self._rows),
@@ -320,24 +206,30 @@ class SearchIndex:
 
     def _build_documents(self) -> None:
         self._db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, aliases, "
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, asks, aliases, "
             "tokenize = 'porter unicode61 remove_diacritics 2')"
         )
         self._db.execute(
             "INSERT INTO docs(docs, rank) VALUES ('rank', ?)",
-            (f"bm25({_WEIGHT_TITLE}, {_WEIGHT_BODY}, {_WEIGHT_ALIASES})",),
+            (f"bm25({_WEIGHT_TITLE}, {_WEIGHT_BODY}, {_WEIGHT_ASKS}, {_WEIGHT_ALIASES})",),
         )
         for topic in self.library.topics:
             for name in (topic.title, topic.short, topic.choice, topic.command, *topic.aliases):
                 self._remember_name(name, len(self._rows) + 1)
             self._rows.append(_Row(Kind.TOPIC, topic.id, topic.id, None))
             self._rows.extend(_Row(Kind.TOPIC, topic.id, topic.id, i) for i in range(len(topic.points)))
+            self._timed.append(False)
+            self._timed.extend(bool(TIME_WORDS.search(f"{p.heading} {p.quote}")) for p in topic.points)
         self._first_event_rowid = len(self._rows) + 1
         for event in self.library.timeline:
             self._remember_name(event.title, len(self._rows) + 1)
             self._rows.append(_Row(Kind.EVENT, event.id, event.topic, self._point_of_event(event)))
+            # An event is a moment of the document's own: always an answer to "when".
+            self._timed.append(True)
         # Records are generated twice rather than kept: in a large pack they would be most of the peak memory.
-        self._db.executemany("INSERT INTO docs(rowid, title, body, aliases) VALUES (?, ?, ?, ?)", self._records())
+        self._db.executemany(
+            "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", self._records()
+        )
         # The words as written, unstemmed, for typo correction and prefix expansion. SQLite splits them the
         # way the index does, several times faster than a regular expression in Python would. Contentless and
         # without positions, as only its vocabulary is ever read.
@@ -347,31 +239,32 @@ class SearchIndex:
         )
         self._db.executemany(
             "INSERT INTO words(rowid, text) VALUES (?, ?)",
-            ((rowid, f"{title}\n{body}\n{aliases}") for rowid, title, body, aliases in self._records()),
+            ((rowid, f"{title}\n{body}\n{asks}\n{aliases}") for rowid, title, body, asks, aliases in self._records()),
         )
 
-    def _records(self) -> Iterator[tuple[int, str, str, str]]:
-        """(rowid, title, body, aliases) of every row, in the order of `self._rows`."""
+    def _records(self) -> Iterator[tuple[int, str, str, str, str]]:
+        """(rowid, title, body, asks, aliases) of every row, in the order of `self._rows`."""
         rowid = 0
         for topic in self.library.topics:
             rowid += 1
             names = " ".join(n for n in (topic.title, topic.short, topic.choice, topic.command) if n)
             # A newline between aliases lets the highlighter show which alias matched.
-            yield rowid, names, topic.summary, "\n".join(topic.aliases)
+            yield rowid, names, topic.summary, "", "\n".join(topic.aliases)
             for point in topic.points:
                 rowid += 1
-                yield rowid, point.heading, f"{point.text}\n{point.quote}", ""
+                # The quote comes last in the body: its sentences are what an answer shows.
+                yield rowid, point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
         for event in self.library.timeline:
             rowid += 1
-            yield rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", ""
+            yield rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
 
-    def _vocabularies(self) -> tuple[_Lexicon, _Lexicon]:
+    def _vocabularies(self) -> tuple[Lexicon, Lexicon]:
         """The lexicon of all the text, and that of the names alone, with the number of rows holding each word."""
-        lexicons: list[_Lexicon] = []
+        lexicons: list[Lexicon] = []
         for table in ("words", "names"):
             self._db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab(main, {table}, 'row')")
             rows = self._db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
-            lexicons.append(_Lexicon(Counter(dict(rows))))
+            lexicons.append(Lexicon(Counter(dict(rows))))
         return lexicons[0], lexicons[1]
 
     def _remember_name(self, name: str | None, rowid: int) -> None:
@@ -494,76 +387,213 @@ class SearchIndex:
         return sorted(found.items(), key=lambda item: item[1])
 
     def search(self, query: str, limit: int = 5) -> list[Hit]:
-        """The best matches for `query`, most relevant first, at most one per topic until every topic is used."""
-        limit = max(0, min(limit, EMBED_FIELDS))
-        terms = query_terms(query)
-        if not terms or not limit:
-            return []
-        ranked = self._ranked_rows(terms, limit * 4, prefix_last=True)
-        chosen = self._diverse(ranked, limit)
-        snippets = self._snippets(terms, [rowid for rowid, _ in chosen])
-        hits: list[Hit] = []
-        for rowid, rank in chosen:
-            row = self._rows[rowid - 1]
-            title = self._title_of_row(row)
-            hits.append(
-                Hit(
-                    kind=row.kind,
-                    target=row.target,
-                    topic=row.topic,
-                    point=row.point,
-                    breadcrumb=self._breadcrumb_of_row(row),
-                    title=title,
-                    snippet=snippets.get(rowid) or escape_markdown(clip(title, SNIPPET_FALLBACK)),
-                    score=-rank,
-                )
-            )
-        return hits
+        """The relevant matches for `query`, most relevant first (see `answer`)."""
+        return list(self.answer(query, limit).hits)
 
-    def _diverse(self, ranked: Sequence[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
-        # Five hits from one topic would hide the other topics; a second hit from a topic waits its turn.
-        first: list[tuple[int, float]] = []
-        rest: list[tuple[int, float]] = []
-        seen: set[tuple[Kind, str]] = set()
-        for rowid, rank in ranked:
+    def answer(self, query: str, limit: int = 5) -> Answer:
+        """The hits that answer `query`, best first and only those within reach of the best, and what the
+        document lacks: the query's meaningful words it never uses."""
+        limit = max(0, min(limit, EMBED_FIELDS))
+        question = parse(query)
+        if not question.content or not limit:
+            return Answer(query)
+        groups, missing, corrections = self._resolve(question)
+        if not groups:
+            return Answer(query, missing=tuple(missing), corrections=tuple(corrections))
+        scored = self._scored(question, groups)
+        chosen = self._relevant(scored, limit)
+        snippets = self._sentences(groups, [rowid for rowid, _point, _score in chosen])
+        hits = tuple(self._hit(rowid, point, score, snippets.get(rowid)) for rowid, point, score in chosen)
+        return Answer(query, hits, tuple(missing), tuple(corrections))
+
+    def _known(self, term: str) -> bool:
+        """Whether the document uses `term`, as written or in a form the stemmer folds it into."""
+        return term in self._lexicon or bool(self._match(_quote(term), 1, 1, 1, ranked=False))
+
+    def _resolve(self, question: Question) -> tuple[list[list[str]], list[str], list[tuple[str, str]]]:
+        """(word groups to match, missing words, corrections) for the question's meaningful words."""
+        groups: list[list[str]] = []
+        missing: list[str] = []
+        corrections: list[tuple[str, str]] = []
+        for term in question.content:
+            if self._known(term):
+                groups.append([term])
+                continue
+            fixed = self._lexicon.corrections(term, 3)
+            if fixed and likely_typo(term):
+                groups.append(fixed)
+                corrections.append((term, fixed[0]))
+                continue
+            # Not a word of English, and no typo of ours: perhaps the start of one of our words ("trai").
+            completions = self._lexicon.completions(term) if len(term) >= 3 and not is_english(term) else []
+            if completions:
+                groups.append(completions)
+                continue
+            missing.append(term)
+        return groups, missing, corrections
+
+    def _rows_matching(self, expression: str, rowids: Sequence[int]) -> set[int]:
+        """Which of `rowids` match `expression`.
+
+        Asked as a rowid range, which FTS5 answers from its index, then narrowed here: FTS5 answers
+        `rowid IN (…)` by matching once per listed rowid, seconds for a common word in a large pack.
+        """
+        if not rowids:
+            return set()
+        try:
+            with self._lock:
+                found = self._db.execute(
+                    "SELECT rowid FROM docs WHERE docs MATCH ? AND rowid BETWEEN ? AND ?",
+                    (expression, min(rowids), max(rowids)),
+                ).fetchall()
+        except sqlite3.Error:
+            log.exception("search expression %r failed", expression)
+            return set()
+        wanted = set(rowids)
+        return {rowid for (rowid,) in found if rowid in wanted}
+
+    def _scored(self, question: Question, groups: Sequence[Sequence[str]]) -> list[tuple[int, float]]:
+        """(rowid, score) of every row holding a word of the question, best first."""
+        candidates = self._match(self._expression(groups, "OR"), RANK_WINDOW, RANK_WINDOW, 1)
+        if not candidates:
+            return []
+        rowids = [rowid for rowid, _ in candidates]
+        cover: dict[int, float] = {}
+        total = 0.0
+        for group in groups:
+            found = self._rows_matching(self._expression([group], "OR"), rowids)
+            # A word few rows hold says more about which row answers than one most rows hold.
+            weight = math.log(1 + len(self._rows) / max(1, len(found)))
+            total += weight
+            for rowid in found:
+                cover[rowid] = cover.get(rowid, 0.0) + weight
+        # Two words of the query side by side, in its order, count fully; merely close together, half; and
+        # as with single words, a pair few rows hold counts for more ("Iraq War" is in every other row).
+        near: dict[int, float] = {}
+        pairs = list(itertools.pairwise(groups))
+        rarest = math.log(1 + len(self._rows))
+        for first, second in pairs:
+            combinations = list(itertools.islice(itertools.product(first, second), NEAR_COMBINATIONS))
+            close = " OR ".join(f"NEAR({_quote(a)} {_quote(b)}, {NEAR_TOKENS})" for a, b in combinations)
+            phrase = " OR ".join(_quote(f"{a} {b}") for a, b in combinations)
+            for expression in (close, phrase):
+                found = self._rows_matching(expression, rowids)
+                weight = 0.5 * math.log(1 + len(self._rows) / max(1, len(found))) / rarest
+                for rowid in found:
+                    near[rowid] = near.get(rowid, 0.0) + weight
+        best = max(-rank for _, rank in candidates) or 1.0
+        scored: list[tuple[int, float]] = []
+        for rowid, rank in candidates:
+            score = SCORE_COVER * cover.get(rowid, 0.0) / (total or 1.0) + SCORE_BM25 * -rank / best
+            if pairs:
+                score += SCORE_NEAR * near.get(rowid, 0.0) / len(pairs)
+            if question.asks_when and self._timed[rowid - 1]:
+                score += SCORE_WHEN
+            scored.append((rowid, score))
+        return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+    def _relevant(self, scored: Sequence[tuple[int, float]], limit: int) -> list[tuple[int, int | None, float]]:
+        """(rowid, point, score) of the hits worth listing: near the best, one per point of the document.
+
+        A topic's own row (matched by its title or aliases) stands for its best-scoring point, or its first.
+        """
+        if not scored:
+            return []
+        floor = scored[0][1] * RELEVANT
+        best_point: dict[str, int] = {}
+        for rowid, _score in scored:
             row = self._rows[rowid - 1]
-            key = (row.kind, row.target)
-            (rest if key in seen else first).append((rowid, rank))
-            seen.add(key)
-        return (first + rest)[:limit]
+            if row.kind is Kind.TOPIC and row.point is not None:
+                best_point.setdefault(row.topic, row.point)
+        chosen: list[tuple[int, int | None, float]] = []
+        seen: set[tuple[str, object]] = set()
+        for rowid, score in scored:
+            if score < floor or len(chosen) >= limit:
+                break
+            row = self._rows[rowid - 1]
+            point = row.point
+            if row.kind is Kind.TOPIC and point is None:
+                point = best_point.get(row.topic, 0) if self.library.topic(row.topic).points else None
+                rowid = rowid + 1 + point if point is not None else rowid
+            # An event and a point quoting the same paragraph are one answer: the better placed one stays.
+            keys = {(row.topic, point), self._paragraph_key(row, point)}
+            if keys & seen:
+                continue
+            seen |= keys
+            chosen.append((rowid, point, score))
+        return chosen
+
+    def _paragraph_key(self, row: _Row, point: int | None) -> tuple[str, object]:
+        if row.kind is Kind.EVENT:
+            return (row.topic, self._events[row.target].citation.paragraph)
+        topic = self.library.topic(row.topic)
+        return (row.topic, topic.points[point].citation.paragraph) if point is not None else (row.topic, None)
+
+    def _hit(self, rowid: int, point: int | None, score: float, snippet: str | None) -> Hit:
+        row = self._rows[rowid - 1]
+        citation: Citation | None
+        if row.kind is Kind.EVENT:
+            citation = self._events[row.target].citation
+        else:
+            topic = self.library.topic(row.topic)
+            citation = topic.points[point].citation if point is not None else None
+        title = self._title_of_row(row)
+        return Hit(
+            kind=row.kind,
+            target=row.target,
+            topic=row.topic,
+            point=point,
+            breadcrumb=self._breadcrumb_of_row(row),
+            title=title,
+            snippet=snippet or escape_markdown(clip(title, SNIPPET_FALLBACK)),
+            score=score,
+            section=citation.section if citation is not None else self._breadcrumb_of_row(row),
+            paragraph=citation.paragraph if citation is not None else None,
+        )
 
     def _breadcrumb_of_row(self, row: _Row) -> str:
         return TIMELINE_LABEL if row.kind is Kind.EVENT else self._breadcrumbs[row.topic]
 
-    def _snippets(self, terms: Sequence[str], rowids: Sequence[int]) -> dict[int, str]:
-        """rowid → markdown-safe snippet with the matched words in bold, for the chosen rows."""
+    def _sentences(self, groups: Sequence[Sequence[str]], rowids: Sequence[int]) -> dict[int, str]:
+        """rowid → the quote's sentence holding most of the query's words, markdown-safe, those words in bold."""
         if not rowids:
             return {}
-        # Highlight every form the query may have matched, whichever pass found the row.
-        groups = self._term_groups(terms, prefix_last=True)
         expression = self._expression(groups, "OR")
-        placeholders = ",".join("?" * len(rowids))
+        marked: dict[int, str] = {}
         try:
             with self._lock:
-                found = self._db.execute(
-                    f"SELECT rowid, snippet(docs, 1, ?, ?, '…', ?), highlight(docs, 2, ?, ?) "
-                    f"FROM docs WHERE docs MATCH ? AND rowid IN ({placeholders})",
-                    (_OPEN, _CLOSE, SNIPPET_TOKENS, _OPEN, _CLOSE, expression, *rowids),
-                ).fetchall()
+                # One row at a time: FTS5 finds `rowid = ?` directly, where `rowid IN (…)` would match anew
+                # for every listed row.
+                for rowid in rowids:
+                    found = self._db.execute(
+                        "SELECT highlight(docs, 1, ?, ?) FROM docs WHERE docs MATCH ? AND rowid = ?",
+                        (_OPEN, _CLOSE, expression, rowid),
+                    ).fetchone()
+                    if found is not None:
+                        marked[rowid] = found[0]
         except sqlite3.Error:
-            log.exception("snippets for %r failed", expression)
-            found = []
+            log.exception("sentences for %r failed", expression)
         result: dict[int, str] = {}
-        for rowid, body, aliases in found:
-            snippet = _bold(body)
-            shown = _marked_words(body)
-            # Found (also) through an alias: name the alias when it matched words the snippet does not show,
-            # or a hit for "what went wrong" would look unrelated to the query.
-            matched = [a for a in aliases.split("\n") if not _marked_words(a) <= shown]
-            if matched:
-                snippet += " — also called " + ", ".join(_bold(a) for a in matched[:3])
-            result[rowid] = snippet
+        for rowid in rowids:
+            body = marked.get(rowid) or self._plain_body(rowid)
+            # The body is the plain-words text, a newline, then the verbatim quote: only the quote is shown.
+            quote = body.split("\n", 1)[-1]
+            sentences = _SENTENCE_END.split(quote)
+            best = max(sentences, key=lambda s: (len(_marked_words(s)), -sentences.index(s)))
+            result[rowid] = _bold(best.strip())
         return result
+
+    def _plain_body(self, rowid: int) -> str:
+        """A row's body as indexed, for a row matched only by its heading, questions or aliases."""
+        row = self._rows[rowid - 1]
+        if row.kind is Kind.EVENT:
+            event = self._events[row.target]
+            return f"{event.text}\n{event.quote}"
+        topic = self.library.topic(row.topic)
+        if row.point is None:
+            return topic.summary
+        point = topic.points[row.point]
+        return f"{point.text}\n{point.quote}"
 
     def _title_of_row(self, row: _Row) -> str:
         if row.kind is Kind.EVENT:
@@ -571,50 +601,10 @@ class SearchIndex:
         topic = self.library.topic(row.topic)
         return topic.points[row.point].heading if row.point is not None else topic.title
 
-    # -- did you mean
-
-    def corrected(self, query: str, *, loose: bool = False) -> str | None:
-        """`query` with each unknown word replaced by the nearest known one, or None if nothing changed.
-
-        `loose` also accepts words that merely resemble (more than two typos), for "did you mean" after a
-        search that found nothing.
-        """
-        terms = query_terms(query)
-        fixed: list[str] = []
-        for position, term in enumerate(terms):
-            # The last word may still be being typed: a known beginning is not a typo.
-            if term in self._lexicon or (position == len(terms) - 1 and self._lexicon.completions(term, 1)):
-                fixed.append(term)
-                continue
-            found = self._lexicon.corrections(term, 1) or (self._lexicon.resembling(term, 1) if loose else [])
-            fixed.append(found[0] if found else term)
-        return " ".join(fixed) if fixed != terms else None
-
-    def suggest(self, query: str, limit: int = 5) -> list[Suggestion]:
-        """Closest topics and words for a query that found nothing; never empty when the pack has topics."""
-        limit = max(0, min(limit, AUTOCOMPLETE_CHOICES))
-        if not limit:
-            return []
-        suggestions: list[Suggestion] = []
-        fixed = self.corrected(query, loose=True)
-        if fixed and self.search(fixed, 1):
-            suggestions.append(Suggestion(Kind.TERM, clip(fixed, CHOICE_VALUE), fixed, ""))
-        seen: set[str] = set()
-        close = (
-            self.library.topic(n.target) for n in self._matching_names(query_terms(query), (Kind.TOPIC,), loose=True)
-        )
-        # After the close topics, the starting points, so the answer is never a dead end.
-        starts = (t for t in self.library.topics if t.command)
-        for topic in itertools.chain(close, starts):
-            if len(suggestions) >= limit:
-                break
-            if topic.id not in seen:
-                seen.add(topic.id)
-                suggestions.append(self._topic_suggestion(topic))
-        return suggestions
-
-    def _topic_suggestion(self, topic: Topic) -> Suggestion:
-        return Suggestion(Kind.TOPIC, topic.id, topic.short, self._breadcrumbs[topic.id])
+    def describe(self, answer: Answer) -> str:
+        """One line for logs and the relevance benchmark: what was read, what is missing, the hits' ids."""
+        hits = ", ".join(f"{h.topic}#{h.point}" for h in answer.hits)
+        return f"{answer.query!r}: missing={list(answer.missing)} corrected={list(answer.corrections)} → {hits}"
 
     # -- names, for autocomplete and suggestions
 
@@ -744,18 +734,23 @@ class SearchIndex:
         return choices.list()
 
     def complete_search(self, query: str) -> list[tuple[str, str]]:
-        """(name, query text) choices for the /search box: topics and events by name, then matching points.
+        """(name, pick) choices for the /search box: topics and events by name, then matching points.
 
-        The value is the text to search for (a title or a point's heading), so choosing it runs a search that
-        puts the chosen entry first.
+        The value is a pick (`pick_value`): choosing a suggestion opens that very topic, point or event rather
+        than running a search for its words.
         """
         terms = query_terms(query)
-        choices = _Choices()
+        # Values are picks, which name an id: one too long to fit is left out rather than cut.
+        choices = _Choices(ids=True)
         if not terms:
             for topic in itertools.islice(self.library.topics, AUTOCOMPLETE_CHOICES):
-                choices.offer(topic.title.casefold(), self._breadcrumbs[topic.id], topic.title)
+                choices.offer(topic.title.casefold(), self._breadcrumbs[topic.id], pick_value(Kind.TOPIC, topic.id))
             for event in itertools.islice(self.library.timeline, AUTOCOMPLETE_CHOICES):
-                choices.offer(event.title.casefold(), TIMELINE_LABEL + BREADCRUMB_SEPARATOR + event.title, event.title)
+                choices.offer(
+                    event.title.casefold(),
+                    TIMELINE_LABEL + BREADCRUMB_SEPARATOR + event.title,
+                    pick_value(Kind.EVENT, event.id),
+                )
             return choices.list()
         for name in self._matching_names(terms, (Kind.TOPIC, Kind.EVENT)):
             if choices.full:
@@ -763,12 +758,14 @@ class SearchIndex:
             if name.kind is Kind.TOPIC:
                 topic = self.library.topic(name.target)
                 if choices.wants(topic.title.casefold()):
-                    choices.offer(topic.title.casefold(), self._topic_label(topic, name), topic.title)
+                    choices.offer(
+                        topic.title.casefold(), self._topic_label(topic, name), pick_value(Kind.TOPIC, topic.id)
+                    )
             else:
                 event = self._events[name.target]
                 if choices.wants(event.title.casefold()):
                     label = TIMELINE_LABEL + BREADCRUMB_SEPARATOR + event.title
-                    choices.offer(event.title.casefold(), label, event.title)
+                    choices.offer(event.title.casefold(), label, pick_value(Kind.EVENT, event.id))
         for row in self._body_rows(terms) if not choices.full else ():
             title = self._title_of_row(row)
             if not choices.wants(title.casefold()):
@@ -777,12 +774,31 @@ class SearchIndex:
                 label = self._topic_label(self.library.topic(row.topic))
             else:
                 label = self._breadcrumb_of_row(row) + BREADCRUMB_SEPARATOR + title
-            choices.offer(title.casefold(), label, title)
+            point = row.point if row.kind is Kind.TOPIC else None
+            choices.offer(title.casefold(), label, pick_value(row.kind, row.target, point))
         return choices.list()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def pick_value(kind: Kind, target: str, point: int | None = None) -> str:
+    """An autocomplete value that names one topic (and point) or event: `§topic:<id>#<point>`, `§event:<id>`.
+
+    Ids are validated as `[a-z0-9-]`, so a pick is unambiguous; it is short enough for any id that fits a
+    custom_id, and one that would not fit Discord's 100 characters is left out by `_Choices`.
+    """
+    return f"{PICK_MARK}{kind.value}:{target}" + (f"#{point}" if point is not None else "")
+
+
+def read_pick(value: str) -> tuple[Kind, str, int | None] | None:
+    """(kind, id, point) of a value `pick_value` made, or None for anything else (a typed query)."""
+    match = _PICK.fullmatch(value.strip())
+    if match is None:
+        return None
+    point = match["point"]
+    return Kind(match["kind"]), match["id"], int(point) if point is not None else None
 
 
 def _marked_words(highlighted: str) -> set[str]:
@@ -832,3 +848,8 @@ def _choice(name: str, value: str) -> tuple[str, str]:
     """An autocomplete choice inside Discord's limits: name 1–100 characters, value ≤ 100."""
     name = clip(_SPACES.sub(" ", clean_text(name)).strip(), CHOICE_NAME) or "…"
     return name, clip(clean_text(value), CHOICE_VALUE)
+
+
+def _quote(word: str) -> str:
+    """`word` as an FTS5 string: user text only ever reaches FTS5 this way, so it is never syntax."""
+    return '"' + word.replace('"', '""') + '"'

@@ -1,10 +1,11 @@
 """A local, protocol-faithful Discord for tests, a playground and benchmarks.
 
 The simulator serves Discord's REST API v10 and gateway v10 from one aiohttp server on 127.0.0.1 (port 0 picks
-a free port). discord.py talks to it unmodified once :func:`bot.endpoints.use_endpoints` points it there, which
-:func:`run_client` does for you::
+a free port). discord.py talks to it unmodified once its REST base and gateway URL point there (``sim.api_base``,
+``sim.gateway_url``); the tests' ``tests.rig.run_client`` does that, logs in and waits for READY::
 
-    from bot.simulator import DiscordSimulator, run_client
+    from bot.simulator import DiscordSimulator
+    from tests.rig import run_client
 
     async with DiscordSimulator(first_response_deadline=3.0) as sim:
         async with run_client(bot, sim) as bot:          # login, connect, wait for on_ready
@@ -34,6 +35,9 @@ What it does, as Discord does:
   ``server_error``, ``cloudflare_ban``, ``delay``; ``close_gateway(code)``, ``drop_connection()``,
   ``send_reconnect()`` (op 7), ``invalidate_session(resumable)`` (op 9), ``set_heartbeat_acks(False)``.
 
+Every REST answer also goes to each callable in ``sim.response_listeners`` as a :class:`ServedResponse` (the exact
+bytes sent); the test suite uses it to hold every answer to Discord's published spec.
+
 Users act through :meth:`DiscordSimulator.invoke`, :meth:`~DiscordSimulator.autocomplete`,
 :meth:`~DiscordSimulator.click`, :meth:`~DiscordSimulator.select` and :meth:`~DiscordSimulator.submit_modal`, in
 a guild (default), the bot's DM (``dm=True``) or a private channel of a user-installed app (``context=2``).
@@ -46,7 +50,6 @@ from __future__ import annotations
 
 from bot.simulator.errors import DiscordHTTPError, FormErrors, SimulatorUsageError
 from bot.simulator.faults import Faults, HttpFault
-from bot.simulator.rig import ClientFailed, run_client
 from bot.simulator.server import DiscordSimulator
 from bot.simulator.state import (
     CONTEXT_BOT_DM,
@@ -56,6 +59,7 @@ from bot.simulator.state import (
     GatewayEvent,
     InteractionRecord,
     Rejection,
+    ServedResponse,
     SimChannel,
     SimGuild,
     SimMessage,
@@ -70,7 +74,6 @@ __all__ = [
     "CONTEXT_GUILD",
     "CONTEXT_PRIVATE_CHANNEL",
     "CallbackAttempt",
-    "ClientFailed",
     "DiscordHTTPError",
     "DiscordSimulator",
     "Faults",
@@ -79,6 +82,7 @@ __all__ = [
     "HttpFault",
     "InteractionRecord",
     "Rejection",
+    "ServedResponse",
     "SimChannel",
     "SimGuild",
     "SimMessage",
@@ -87,5 +91,4 @@ __all__ = [
     "SyncRecord",
     "UnexpectedRoute",
     "WebhookCall",
-    "run_client",
 ]

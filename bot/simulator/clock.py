@@ -57,7 +57,7 @@ class Notifier:
         event, self._event = self._event, asyncio.Event()
         event.set()
 
-    async def wait_for(self, predicate: Callable[[], T], within: float | None = 5.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T | None], within: float | None = 5.0) -> T:
         """Return ``predicate()``'s first truthy value, re-checking after every change.
 
         Raises ``TimeoutError`` if it stays falsy for ``within`` seconds (``None`` waits forever).

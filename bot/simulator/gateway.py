@@ -127,7 +127,7 @@ class GatewayConnection:
 
     def __init__(self, ws: web.WebSocketResponse, request: web.Request, compress: str | None) -> None:
         self.ws = ws
-        self.transport: asyncio.transports.BaseTransport | None = request.transport
+        self.transport: asyncio.Transport | None = request.transport
         self.path = request.path
         self._compressor: Callable[[bytes], bytes] | None = None
         if compress == "zlib-stream":
@@ -248,6 +248,9 @@ class Gateway:
         self.sessions: dict[str, GatewaySession] = {}
         self.connections: list[GatewayConnection] = []
         self._handlers: set[asyncio.Task[Any]] = set()
+        # An outage: None (up), "refuse" (503 to every upgrade) or "hang" (the upgrade is never answered).
+        self.outage: str | None = None
+        self._outage_over = asyncio.Event()
 
     # ------------------------------------------------------------------------------------------ lookup
 
@@ -283,6 +286,15 @@ class Gateway:
     # ------------------------------------------------------------------------------------------ handler
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.outage is not None:
+            self._record("outage", None, path=request.path, mode=self.outage)
+            if self.outage == "refuse":
+                return web.Response(status=503, text="upstream connect error")
+            task = asyncio.current_task()
+            if task is not None:
+                self._handlers.add(task)
+            # A black-holed network: the client's own timeout decides; the outage ending lets it through.
+            await self._outage_over.wait()
         version = request.query.get("v")
         encoding = request.query.get("encoding", "json")
         compress = request.query.get("compress") or None
@@ -328,6 +340,7 @@ class Gateway:
         finally:
             conn.broken = True
             session = conn.session
+            close_code: int | None
             if conn.server_close_code is not None:
                 close_code, ends_session = conn.server_close_code, conn.server_close_code in _SERVER_ENDING_CLOSES
             else:
@@ -362,7 +375,12 @@ class Gateway:
         if op == HEARTBEAT:
             self._record("heartbeat", conn.session, seq=data)
             if conn.ack_heartbeats:
-                await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+                if self.sim.heartbeat_ack_delay > 0:
+                    ack = asyncio.get_running_loop().create_task(self._ack_later(conn, self.sim.heartbeat_ack_delay))
+                    self._handlers.add(ack)  # cancelled with the others at shutdown
+                    ack.add_done_callback(self._handlers.discard)
+                else:
+                    await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
             return
         if op == IDENTIFY:
             await self._identify(conn, data)
@@ -582,6 +600,26 @@ class Gateway:
         for session in self._targets(shard_id):
             assert session.connection is not None
             session.connection.ack_heartbeats = enabled
+
+    async def _ack_later(self, conn: GatewayConnection, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+
+    async def set_outage(self, mode: str | None) -> None:
+        """Start ("refuse" or "hang") or end (None) an outage; starting one cuts every open connection."""
+        if mode not in (None, "refuse", "hang"):
+            raise ValueError(f"unknown outage mode {mode!r}")
+        self.outage = mode
+        if mode is None:
+            self._outage_over.set()
+            self._outage_over = asyncio.Event()
+            return
+        for conn in list(self.connections):
+            if conn.open:
+                if conn.session is not None and conn.session.connection is conn:
+                    conn.session.connection = None
+                self._record("drop", conn.session)
+                conn.abort()
 
     async def shutdown(self) -> None:
         for conn in list(self.connections):

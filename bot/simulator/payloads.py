@@ -13,7 +13,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from bot import limits
+from bot.simulator import limits
 from bot.simulator.clock import iso8601
 from bot.simulator.state import (
     CHANNEL_DM,
@@ -268,7 +268,12 @@ def interaction_guild(guild: SimGuild) -> dict[str, Any]:
 def application_payload(
     application_id: int, name: str, bot_user: SimUser, owner: SimUser, flags: int
 ) -> dict[str, Any]:
-    """``GET /oauth2/applications/@me``."""
+    """``GET /oauth2/applications/@me`` (and ``/applications/@me``): Discord's private application object.
+
+    As the spec has it: ``flags_new`` (the flags as a decimal string), ``explicit_content_filter`` and
+    ``eligible_oauth2_scopes`` always there; ``guild_id``, ``custom_install_url``, ``slug`` and the policy URLs
+    only when the application has them (never ``null``).
+    """
     return {
         "id": str(application_id),
         "name": name,
@@ -285,10 +290,10 @@ def application_payload(
         "bot_require_code_grant": False,
         "verify_key": "0" * 64,
         "flags": flags,
+        "flags_new": str(flags),
         "owner": user_payload(owner),
         "team": None,
         "bot": user_payload(bot_user),
-        "guild_id": None,
         "rpc_origins": [],
         "redirect_uris": [],
         "interactions_endpoint_url": None,
@@ -301,7 +306,8 @@ def application_payload(
         "approximate_guild_count": 1,
         "approximate_user_install_count": 0,
         "approximate_user_authorization_count": 0,
-        "custom_install_url": None,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["applications.commands", "bot"],
     }
 
 

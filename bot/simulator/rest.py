@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot import limits
-from bot.simulator import payloads
+from bot.simulator import limits, payloads
 from bot.simulator.errors import (
     MAX_APPLICATION_COMMANDS,
     MISSING_ACCESS,
@@ -51,6 +50,7 @@ from bot.simulator.state import (
     InteractionRecord,
     Rejection,
     RequestRecord,
+    ServedResponse,
     SimMessage,
     SyncRecord,
     UnexpectedRoute,
@@ -63,6 +63,7 @@ from bot.simulator.validation import (
     FLAG_LOADING,
     FLAG_SUPPRESS_EMBEDS,
     FLAG_SUPPRESS_NOTIFICATIONS,
+    as_int,
     focused_option,
     message_is_empty,
     validate_autocomplete,
@@ -250,6 +251,18 @@ class RestApi:
         if not skip_via:
             response.headers["Via"] = "1.1 google"
         sim.requests.append(RequestRecord(request.method, path, response.status, sim.clock.now()))
+        if sim.response_listeners:
+            body = response.body if isinstance(response, web.Response) else None
+            served = ServedResponse(
+                request.method,
+                path,
+                response.status,
+                response.headers.get("Content-Type"),
+                bytes(body) if isinstance(body, bytes | bytearray) else None,
+                fault.kind if fault is not None else None,
+            )
+            for listener in list(sim.response_listeners):
+                listener(served)
         sim.notifier.notify()
         return response
 
@@ -322,7 +335,8 @@ class RestApi:
         }
         if is_global:
             headers["X-RateLimit-Global"] = "true"
-        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global}
+        # Discord's docs make ``code`` optional here; the spec requires it, and 0 (general error) satisfies both.
+        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": is_global, "code": 0}
         return json_response(body, 429, headers)
 
     def _fault_response(self, fault: HttpFault, request: web.Request) -> tuple[web.StreamResponse, bool]:
@@ -602,19 +616,7 @@ class RestApi:
     ) -> SimMessage:
         sim = self.sim
         payload = record.payload
-        metadata: dict[str, Any] = {
-            "id": str(record.id),
-            "type": record.type,
-            "user": payloads.user_payload(sim.user_from_interaction(record)),
-            "authorizing_integration_owners": copy.deepcopy(payload.get("authorizing_integration_owners", {})),
-        }
-        if record.type in (INTERACTION_APPLICATION_COMMAND, INTERACTION_AUTOCOMPLETE):
-            metadata["name"] = record.name
-            metadata["command_type"] = payload.get("data", {}).get("type", CHAT_INPUT)
-        if record.source_message_id is not None:
-            metadata["interacted_message_id"] = str(record.source_message_id)
-        if original_response_id is not None:
-            metadata["original_response_message_id"] = str(original_response_id)
+        metadata = self._interaction_metadata(record, original_response_id)
         legacy = None
         if record.type != INTERACTION_MODAL_SUBMIT:
             legacy = {
@@ -637,6 +639,27 @@ class RestApi:
             reference=reference,
         )
         return message
+
+    def _interaction_metadata(self, record: InteractionRecord, original_response_id: int | None) -> dict[str, Any]:
+        """A message's ``interaction_metadata``; a modal submit's names the interaction that opened the modal."""
+        payload = record.payload
+        metadata: dict[str, Any] = {
+            "id": str(record.id),
+            "type": record.type,
+            "user": payloads.user_payload(self.sim.user_from_interaction(record)),
+            "authorizing_integration_owners": copy.deepcopy(payload.get("authorizing_integration_owners", {})),
+        }
+        if record.type in (INTERACTION_APPLICATION_COMMAND, INTERACTION_AUTOCOMPLETE):
+            metadata["name"] = record.name
+            metadata["command_type"] = payload.get("data", {}).get("type", CHAT_INPUT)
+        if record.source_message_id is not None and record.type == INTERACTION_MESSAGE_COMPONENT:
+            metadata["interacted_message_id"] = str(record.source_message_id)
+        if original_response_id is not None:
+            metadata["original_response_message_id"] = str(original_response_id)
+        opener = self.sim.interactions.get(record.opened_by_id or 0)
+        if record.type == INTERACTION_MODAL_SUBMIT and opener is not None:
+            metadata["triggering_interaction_metadata"] = self._interaction_metadata(opener, None)
+        return metadata
 
     def _check_new_message(self, record: InteractionRecord | None, body: Any, uploads: list[Upload]) -> None:
         """What Discord checks of a message created outside a callback (a followup, a channel message)."""
@@ -748,14 +771,18 @@ class RestApi:
             validate_modal(data, errors, ("data",))
         elif callback_type in (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, DEFERRED_UPDATE_MESSAGE):
             flags = data.get("flags", 0)
-            if not isinstance(flags, int):
+            if flags is not None and as_int(flags) is None:
                 errors.add(("data", "flags"), "NUMBER_TYPE_COERCE", f'Value "{flags}" is not int.')
         if errors:
             raise DiscordHTTPError.invalid_form_body(errors)
 
         message: SimMessage | None = None
         interaction_info: dict[str, Any] = {"id": str(record.id), "type": record.type}
-        resource: dict[str, Any] | None = {"type": callback_type}
+        # The spec's callback resource is a created message (types 4 and 7) or an activity instance (12); the
+        # other types create neither, and their answer has no resource.
+        resource: dict[str, Any] | None = None
+        if callback_type in (CHANNEL_MESSAGE_WITH_SOURCE, UPDATE_MESSAGE, LAUNCH_ACTIVITY):
+            resource = {"type": callback_type}
         if callback_type == CHANNEL_MESSAGE_WITH_SOURCE:
             flags = int(data.get("flags") or 0) & CREATE_FLAGS
             message = self._interaction_message(
@@ -796,8 +823,11 @@ class RestApi:
             sim.edit_message(source, data, uploads)
             record.original_id = source.id
             message = source
-        elif callback_type in (PONG, APPLICATION_COMMAND_AUTOCOMPLETE_RESULT):
-            resource = None
+        elif callback_type == LAUNCH_ACTIVITY:
+            instance = f"i-{record.id}-{sim.snowflakes.make()}"
+            interaction_info["activity_instance_id"] = instance
+            assert resource is not None
+            resource["activity_instance"] = {"id": instance}
         if message is not None:
             interaction_info.update(
                 {

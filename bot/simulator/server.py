@@ -13,9 +13,8 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
-from bot import limits
-from bot.simulator import payloads
-from bot.simulator.clock import Notifier, SimClock
+from bot.simulator import limits, payloads
+from bot.simulator.clock import Notifier, SimClock, iso8601
 from bot.simulator.errors import SimulatorUsageError
 from bot.simulator.faults import Faults
 from bot.simulator.gateway import (
@@ -43,6 +42,7 @@ from bot.simulator.state import (
     InteractionRecord,
     Rejection,
     RequestRecord,
+    ServedResponse,
     SimChannel,
     SimGuild,
     SimMember,
@@ -51,7 +51,7 @@ from bot.simulator.state import (
     SimUser,
     SyncRecord,
     UnexpectedRoute,
-    number_components,
+    stored_components,
 )
 from bot.simulator.validation import (
     BUTTON,
@@ -76,6 +76,7 @@ from bot.simulator.validation import (
     SELECTS,
     STRING_SELECT,
     USER_SELECT,
+    as_int,
 )
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class DiscordSimulator:
     """A local, protocol-faithful Discord: REST v10 and gateway v10 on ``127.0.0.1``.
 
     Use as ``async with DiscordSimulator() as sim:``; point discord.py at ``sim.api_base``/``sim.gateway_url``
-    (see :func:`bot.endpoints.use_endpoints` and :func:`bot.simulator.rig.run_client`).
+    (the bot does it with ``bot.endpoints.use_endpoints``; the tests with ``tests.rig.run_client``).
 
     Parameters
     ----------
@@ -119,6 +120,13 @@ class DiscordSimulator:
         Answer 429 (as Discord would) to requests beyond a bucket's limit instead of only reporting it.
     with_default_guild:
         Create one guild with a ``#general`` channel and a member ``sim-user``.
+    user_id_for:
+        The id of each user by username (the playground's stay the same from one start to the next); None: a
+        new snowflake each time.
+    heartbeat_ack_delay:
+        Seconds before a heartbeat is acknowledged: the network's round trip, which Discord always has. With 0,
+        discord.py in the same process can read the ACK before its heartbeat thread notes the send, and then
+        reports the whole interval as latency ("Can't keep up").
     """
 
     def __init__(
@@ -139,6 +147,8 @@ class DiscordSimulator:
         application_name: str = "Simulated App",
         bot_name: str = "SimBot",
         with_default_guild: bool = True,
+        user_id_for: Callable[[str], int] | None = None,
+        heartbeat_ack_delay: float = 0.0,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the simulator only binds to the loopback interface")
@@ -156,6 +166,8 @@ class DiscordSimulator:
         self.bucket_window = bucket_window
         self.enforce_rate_limits = enforce_rate_limits
         self.application_name = application_name
+        self.user_id_for = user_id_for
+        self.heartbeat_ack_delay = heartbeat_ack_delay
         self.gateway_split_frames = False
 
         self.clock = SimClock()
@@ -168,7 +180,8 @@ class DiscordSimulator:
         # The world
         self.application_id = self.snowflakes.make()
         self.bot_user = SimUser(self.application_id, bot_name, discriminator="0001", bot=True)
-        self.owner_user = SimUser(self.snowflakes.make(), "sim-owner", global_name="Sim Owner")
+        owner_id = user_id_for("sim-owner") if user_id_for is not None else self.snowflakes.make()
+        self.owner_user = SimUser(owner_id, "sim-owner", global_name="Sim Owner")
         self.users: dict[int, SimUser] = {self.bot_user.id: self.bot_user, self.owner_user.id: self.owner_user}
         self.guilds: dict[int, SimGuild] = {}
         self.dm_channels: dict[int, SimChannel] = {}
@@ -186,6 +199,8 @@ class DiscordSimulator:
         self.unexpected_routes: list[UnexpectedRoute] = []
         self.requests: list[RequestRecord] = []
         self.gateway_events: list[GatewayEvent] = []
+        # Called with every REST answer as it is sent (the tests check each against Discord's spec).
+        self.response_listeners: list[Callable[[ServedResponse], None]] = []
 
         self._background: set[asyncio.Task[Any]] = set()
         self.rest = RestApi(self)
@@ -272,7 +287,8 @@ class DiscordSimulator:
     # -------------------------------------------------------------------------------------------- world
 
     def add_user(self, username: str, *, global_name: str | None = None, locale: str = "en-US") -> SimUser:
-        user = SimUser(self.snowflakes.make(), username, global_name=global_name, locale=locale)
+        user_id = self.user_id_for(username) if self.user_id_for is not None else self.snowflakes.make()
+        user = SimUser(user_id, username, global_name=global_name, locale=locale)
         self.users[user.id] = user
         return user
 
@@ -436,8 +452,7 @@ class DiscordSimulator:
         reference: SimMessage | None = None,
     ) -> SimMessage:
         """Store a message authored by the bot (already validated) and announce it on the gateway."""
-        components = copy.deepcopy(list(body.get("components") or []))
-        number_components(components)
+        components = stored_components(body.get("components") or [])
         message = SimMessage(
             id=self.snowflakes.make(),
             channel_id=channel_id,
@@ -456,7 +471,7 @@ class DiscordSimulator:
             interaction_id=interaction_id,
             interaction_metadata=interaction_metadata,
             interaction=interaction,
-            poll=copy.deepcopy(body.get("poll")),
+            poll=self._stored_poll(body.get("poll")),
             _notifier=self.notifier,
         )
         if reference is not None:
@@ -475,11 +490,39 @@ class DiscordSimulator:
         self.notifier.notify()
         return message
 
+    def _stored_poll(self, poll: Any) -> dict[str, Any] | None:
+        """A poll as Discord answers it: answers numbered from 1, its expiry, its defaults and empty results."""
+        if not isinstance(poll, Mapping):
+            return None
+        hours = poll.get("duration")
+        expiry = self.clock.utcnow() + datetime.timedelta(hours=int(hours) if hours is not None else 24)
+        answers = [
+            {"answer_id": i, "poll_media": {k: v for k, v in dict(a.get("poll_media") or {}).items() if v is not None}}
+            for i, a in enumerate(poll.get("answers") or [], start=1)
+        ]
+        return {
+            "question": {k: v for k, v in dict(poll.get("question") or {}).items() if v is not None},
+            "answers": answers,
+            "expiry": iso8601(expiry),
+            "allow_multiselect": bool(poll.get("allow_multiselect") or False),
+            "layout_type": poll.get("layout_type") or 1,
+            "results": {"answer_counts": [], "is_finalized": False},
+        }
+
     @staticmethod
     def _normalise_embed(embed: Mapping[str, Any]) -> dict[str, Any]:
-        result = copy.deepcopy(dict(embed))
+        """An (already validated) embed as Discord answers it: no nulls, a type, the colour as a number and the
+        timestamp in Discord's own ISO 8601 form."""
+        result = {k: v for k, v in copy.deepcopy(dict(embed)).items() if v is not None}
         result.setdefault("type", "rich")
-        return {k: v for k, v in result.items() if v is not None}
+        if "color" in result:
+            result["color"] = as_int(result["color"])
+        if "timestamp" in result:
+            moment = datetime.datetime.fromisoformat(str(result["timestamp"]).strip().upper().replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            result["timestamp"] = iso8601(moment)
+        return result
 
     def edit_message(self, message: SimMessage, body: Mapping[str, Any], uploads: list[Upload]) -> None:
         """Apply an (already validated) edit: fields present replace, fields absent stay."""
@@ -489,9 +532,7 @@ class DiscordSimulator:
         if "embeds" in body:
             message.embeds = [self._normalise_embed(e) for e in body.get("embeds") or []]
         if "components" in body:
-            components = copy.deepcopy(list(body.get("components") or []))
-            number_components(components)
-            message.components = components
+            message.components = stored_components(body.get("components") or [])
         if "attachments" in body:
             keep = {str(a.get("id")) for a in body.get("attachments") or [] if isinstance(a, Mapping)}
             message.attachments = [a for a in message.attachments if a["id"] in keep]
@@ -1077,6 +1118,7 @@ class DiscordSimulator:
             message=payloads.message_payload(source) if source is not None else None,
         )
         new = self._register(payload, custom_id=modal.get("custom_id"), source=source, guild=guild)
+        new.opened_by_id = record.id
         return await self._dispatch(new, dispatch)
 
     async def send_user_message(
@@ -1110,7 +1152,7 @@ class DiscordSimulator:
 
     # ------------------------------------------------------------------------------------------ waiting
 
-    async def wait_until(self, predicate: Callable[[], T], within: float | None = 5.0) -> T:
+    async def wait_until(self, predicate: Callable[[], T | None], within: float | None = 5.0) -> T:
         """Wait until ``predicate()`` is truthy (re-checked on every state change) and return it."""
         return await self.notifier.wait_for(predicate, within)
 
@@ -1158,6 +1200,12 @@ class DiscordSimulator:
     async def invalidate_session(self, resumable: bool = False, *, shard_id: int | None = None) -> None:
         """Send op 9 INVALID_SESSION; not resumable ends the session (the client must IDENTIFY again)."""
         await self.gateway.invalidate(resumable, shard_id)
+
+    async def gateway_outage(self, mode: str | None = "refuse") -> None:
+        """Take the gateway down, as a Discord outage would: open connections are cut, and new ones answered
+        ``503`` (``"refuse"``) or never answered (``"hang"``, a black-holed network) until ``gateway_outage(None)``.
+        REST keeps answering (use ``faults`` for that half)."""
+        await self.gateway.set_outage(mode)
 
     def set_heartbeat_acks(self, enabled: bool, *, shard_id: int | None = None) -> None:
         """Stop (or resume) answering heartbeats, to make a connection look zombied."""

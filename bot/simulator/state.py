@@ -6,10 +6,10 @@ import copy
 import datetime
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.simulator.clock import Notifier
-from bot.simulator.validation import FLAG_EPHEMERAL, FLAG_LOADING, INTERACTIVE
+from bot.simulator.validation import FLAG_EPHEMERAL, FLAG_LOADING, INTERACTIVE, SELECTS
 
 if TYPE_CHECKING:
     from bot.simulator.server import DiscordSimulator
@@ -51,6 +51,8 @@ UPDATE_MESSAGE = 7
 APPLICATION_COMMAND_AUTOCOMPLETE_RESULT = 8
 MODAL = 9
 LAUNCH_ACTIVITY = 12
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -154,6 +156,26 @@ def walk_components(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]
         inner = component.get("component")
         if isinstance(inner, dict):
             yield inner
+
+
+def _drop_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def stored_components(components: list[Any]) -> list[dict[str, Any]]:
+    """Components as Discord keeps (and answers) them: nulls dropped, every one numbered, and a select's
+    ``min_values``/``max_values`` filled in with their default of 1."""
+    stored: list[dict[str, Any]] = _drop_nulls(copy.deepcopy(list(components)))
+    number_components(stored)
+    for component in walk_components(stored):
+        if component.get("type") in SELECTS:
+            component.setdefault("min_values", 1)
+            component.setdefault("max_values", 1)
+    return stored
 
 
 def number_components(components: list[dict[str, Any]]) -> None:
@@ -304,6 +326,8 @@ class InteractionRecord:
     original_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     deferred_pending: bool = False
+    # For a modal submit: the interaction (a command or a component) that the modal was the answer to.
+    opened_by_id: int | None = None
 
     @property
     def response(self) -> CallbackAttempt | None:
@@ -344,7 +368,7 @@ class InteractionRecord:
             return None
         return response.data
 
-    async def wait_for(self, predicate: Callable[[InteractionRecord], Any], within: float | None = 5.0) -> Any:
+    async def wait_for(self, predicate: Callable[[InteractionRecord], T | None], within: float | None = 5.0) -> T:
         """Wait until ``predicate(self)`` is truthy and return its value."""
         return await self.sim.notifier.wait_for(lambda: predicate(self), within)
 
@@ -414,6 +438,22 @@ class RequestRecord:
     path: str
     status: int
     at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ServedResponse:
+    """One REST answer as it left the simulator, for ``sim.response_listeners`` (tests hold it to the spec).
+
+    ``path`` is without the ``/api/v10`` prefix; ``body`` is the exact bytes sent (``None`` for no body);
+    ``fault`` is the kind of the injected :class:`~bot.simulator.faults.HttpFault` that answered, if one did.
+    """
+
+    method: str
+    path: str
+    status: int
+    content_type: str | None
+    body: bytes | None
+    fault: str | None = None
 
 
 @dataclass(slots=True)

@@ -2,16 +2,18 @@
 
 Each ``validate_*`` function appends to a :class:`FormErrors` at the given path, so the caller can answer
 ``400 {"code": 50035, "message": "Invalid Form Body", "errors": {...}}`` with every problem at once, as
-Discord does. The limits come from :mod:`bot.limits`. Error code strings follow Discord's where known
+Discord does. The limits come from :mod:`bot.simulator.limits`. Error code strings follow Discord's where known
 (``BASE_TYPE_MAX_LENGTH``, ``BASE_TYPE_REQUIRED``, ...); the rarer component/command ones are close guesses.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
-from bot import limits
+from bot.simulator import limits
 from bot.simulator.errors import FormErrors, PathPart
 
 Path = tuple[PathPart, ...]
@@ -65,13 +67,44 @@ OPT_MENTIONABLE = 9
 OPT_NUMBER = 10
 OPT_ATTACHMENT = 11
 CHOICE_TYPES = frozenset({OPT_STRING, OPT_INTEGER, OPT_NUMBER})
+# Channel types a channel option may name (Discord's docs; the spec's list lacks 16, GUILD_MEDIA).
+CHANNEL_TYPES = frozenset({0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16})
 MAX_SAFE_INTEGER = 2**53
 
 _URL_PREFIXES = ("http://", "https://", "attachment://")
 
 
-def _is_str(value: Any) -> bool:
+def _is_str(value: Any) -> TypeGuard[str]:
     return isinstance(value, str)
+
+
+def as_int(value: Any) -> int | None:
+    """An integer field's value as Discord reads it: an int, or a string of decimal digits ("64"); else None.
+
+    Discord's form parser coerces numeric strings (it answers ``NUMBER_TYPE_COERCE`` only for what it cannot
+    read as a number); a JSON boolean is not a number to it.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return int(value)
+    return None
+
+
+_ISO8601 = re.compile(r"\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?", re.IGNORECASE)
+
+
+def _valid_timestamp(value: Any) -> bool:
+    """An ISO 8601 date-time Discord can parse: a real calendar date and time, with an optional offset."""
+    if not isinstance(value, str) or not _ISO8601.fullmatch(value.strip()):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value.strip().upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def _check_str(
@@ -99,6 +132,20 @@ def _check_str(
             errors.bad_length(path, low, high)
         else:
             errors.max_length(path, high)
+
+
+def _check_bool(errors: FormErrors, path: Path, value: Any) -> None:
+    if value is not None and not isinstance(value, bool):
+        errors.add(path, "BASE_TYPE_BOOLEAN", "Must be either true or false.")
+
+
+def _check_unique(errors: FormErrors, path: Path, items: Sequence[Any]) -> None:
+    seen: list[Any] = []
+    for item in items:
+        if item in seen:
+            errors.add(path, "BASE_TYPE_UNIQUE", "Values must be unique.")
+            return
+        seen.append(item)
 
 
 def _check_url(errors: FormErrors, path: Path, value: Any) -> None:
@@ -146,10 +193,16 @@ def validate_embed(embed: Any, errors: FormErrors, path: Path) -> None:
     _check_str(errors, (*path, "description"), embed.get("description"), high=limits.EMBED_DESCRIPTION)
     _check_url(errors, (*path, "url"), embed.get("url"))
     color = embed.get("color")
-    if color is not None and (not isinstance(color, int) or isinstance(color, bool) or color < 0):
+    number = as_int(color)
+    if color is not None and (number is None or number < 0):
         errors.add((*path, "color"), "NUMBER_TYPE_COERCE", f'Value "{color}" is not int.')
-    elif isinstance(color, int) and color > 0xFFFFFF:
-        errors.add((*path, "color"), "NUMBER_TYPE_MAX", "int value should be less than or equal to 16777215.")
+    elif number is not None and number > limits.COLOR_MAX:
+        errors.add(
+            (*path, "color"), "NUMBER_TYPE_MAX", f"int value should be less than or equal to {limits.COLOR_MAX}."
+        )
+    timestamp = embed.get("timestamp")
+    if timestamp is not None and not _valid_timestamp(timestamp):
+        errors.add((*path, "timestamp"), "DATE_TIME_TYPE_PARSE", f"Could not parse {timestamp}. Should be ISO8601.")
     fields = _as_list(errors, (*path, "fields"), embed.get("fields"))
     if fields is not None:
         if len(fields) > limits.EMBED_FIELDS:
@@ -161,6 +214,7 @@ def validate_embed(embed: Any, errors: FormErrors, path: Path) -> None:
                 continue
             _check_str(errors, (*fpath, "name"), fld.get("name"), low=1, high=limits.FIELD_NAME, required=True)
             _check_str(errors, (*fpath, "value"), fld.get("value"), low=1, high=limits.FIELD_VALUE, required=True)
+            _check_bool(errors, (*fpath, "inline"), fld.get("inline"))
     footer = embed.get("footer")
     if footer is not None:
         if not isinstance(footer, Mapping):
@@ -247,6 +301,7 @@ def _validate_button(component: Mapping[str, Any], walk: _ComponentWalk, path: P
         return
     label = component.get("label")
     _check_str(errors, (*path, "label"), label, high=limits.BUTTON_LABEL)
+    _check_bool(errors, (*path, "disabled"), component.get("disabled"))
     if style == BUTTON_LINK:
         if component.get("url") is None:
             errors.add((*path, "url"), "BUTTON_COMPONENT_URL_REQUIRED", "A url is required")
@@ -276,6 +331,7 @@ def _validate_select(component: Mapping[str, Any], walk: _ComponentWalk, path: P
     errors = walk.errors
     walk.custom_id(component, path)
     _check_str(errors, (*path, "placeholder"), component.get("placeholder"), high=limits.SELECT_PLACEHOLDER)
+    _check_bool(errors, (*path, "disabled"), component.get("disabled"))
     min_values = component.get("min_values", 1)
     max_values = component.get("max_values", 1)
     if not isinstance(min_values, int) or not 0 <= min_values <= limits.SELECT_OPTIONS:
@@ -514,10 +570,10 @@ def validate_message(body: Mapping[str, Any], errors: FormErrors, path: Path = (
 
     ``flags`` is the message's effective flags when they are not (all) in ``body``, as for edits.
     """
-    effective = body.get("flags") if flags is None else flags
-    if effective is not None and not isinstance(effective, int):
-        errors.add((*path, "flags"), "NUMBER_TYPE_COERCE", f'Value "{effective}" is not int.')
-        effective = 0
+    given = body.get("flags") if flags is None else flags
+    effective = as_int(given)
+    if given is not None and effective is None:
+        errors.add((*path, "flags"), "NUMBER_TYPE_COERCE", f'Value "{given}" is not int.')
     v2 = bool((effective or 0) & FLAG_IS_COMPONENTS_V2)
     content = body.get("content")
     _check_str(errors, (*path, "content"), content, high=limits.CONTENT)
@@ -533,9 +589,97 @@ def validate_message(body: Mapping[str, Any], errors: FormErrors, path: Path = (
         validate_embeds(body.get("embeds"), errors, (*path, "embeds"))
     if "components" in body:
         validate_components(body.get("components"), errors, (*path, "components"), v2=v2)
+    _check_bool(errors, (*path, "tts"), body.get("tts"))
     attachments = _as_list(errors, (*path, "attachments"), body.get("attachments"))
     if attachments is not None and len(attachments) > limits.FILES_PER_MESSAGE:
         errors.max_length((*path, "attachments"), limits.FILES_PER_MESSAGE)
+    for i, attachment in enumerate(attachments or []):
+        apath = (*path, "attachments", i)
+        if not isinstance(attachment, Mapping):
+            errors.add(apath, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+            continue
+        if as_int(attachment.get("id")) is None:
+            errors.required((*apath, "id"))
+        _check_str(errors, (*apath, "filename"), attachment.get("filename"), low=1, high=limits.ATTACHMENT_TEXT)
+        _check_str(errors, (*apath, "description"), attachment.get("description"), high=limits.ATTACHMENT_TEXT)
+    validate_allowed_mentions(body.get("allowed_mentions"), errors, (*path, "allowed_mentions"))
+    if body.get("poll") is not None:
+        validate_poll(body["poll"], errors, (*path, "poll"))
+
+
+MENTION_TYPES = ("everyone", "roles", "users")
+
+
+def validate_allowed_mentions(value: Any, errors: FormErrors, path: Path) -> None:
+    """``parse`` names only users, roles or everyone; ``users``/``roles`` hold at most 100 ids each, and a kind
+    cannot be both parsed and listed."""
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        errors.add(path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+        return
+    parse = _as_list(errors, (*path, "parse"), value.get("parse")) or []
+    for i, kind in enumerate(parse):
+        if kind not in MENTION_TYPES:
+            errors.add((*path, "parse", i), "BASE_TYPE_CHOICES", f"Value must be one of {set(MENTION_TYPES)}.")
+    _check_unique(errors, (*path, "parse"), parse)
+    _check_bool(errors, (*path, "replied_user"), value.get("replied_user"))
+    for key in ("users", "roles"):
+        ids = _as_list(errors, (*path, key), value.get(key))
+        if ids is None:
+            continue
+        if len(ids) > limits.ALLOWED_MENTIONS_IDS:
+            errors.max_length((*path, key), limits.ALLOWED_MENTIONS_IDS)
+        for i, item in enumerate(ids):
+            if as_int(item) is None:
+                errors.add((*path, key, i), "NUMBER_TYPE_COERCE", f'Value "{item}" is not snowflake.')
+        if ids and key in parse:
+            errors.add(
+                (*path, "parse"),
+                "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                f'parse:["{key}"] and {key}: [ids...] are mutually exclusive.',
+            )
+
+
+def _check_poll_media(media: Any, errors: FormErrors, path: Path, *, high: int) -> None:
+    if not isinstance(media, Mapping):
+        errors.required(path)
+        return
+    _check_str(errors, (*path, "text"), media.get("text"), low=1, high=high, required=True)
+
+
+def validate_poll(poll: Any, errors: FormErrors, path: Path) -> None:
+    """A poll create request: a question, 1-10 answers, 1-768 hours, the one layout there is."""
+    if not isinstance(poll, Mapping):
+        errors.add(path, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+        return
+    _check_poll_media(poll.get("question"), errors, (*path, "question"), high=limits.POLL_QUESTION)
+    answers = _as_list(errors, (*path, "answers"), poll.get("answers"))
+    if answers is None:
+        errors.required((*path, "answers"))
+    else:
+        if not 1 <= len(answers) <= limits.POLL_ANSWERS:
+            errors.bad_length((*path, "answers"), 1, limits.POLL_ANSWERS)
+        for i, answer in enumerate(answers):
+            apath = (*path, "answers", i)
+            if not isinstance(answer, Mapping):
+                errors.add(apath, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+                continue
+            _check_poll_media(answer.get("poll_media"), errors, (*apath, "poll_media"), high=limits.POLL_ANSWER_TEXT)
+    duration = poll.get("duration")
+    hours = as_int(duration)
+    if duration is not None and (hours is None or not 1 <= hours <= limits.POLL_DURATION_HOURS):
+        errors.add(
+            (*path, "duration"),
+            "NUMBER_TYPE_MAX",
+            f"int value should be between 1 and {limits.POLL_DURATION_HOURS}.",
+        )
+    layout = poll.get("layout_type")
+    if layout is not None and as_int(layout) != 1:
+        errors.add((*path, "layout_type"), "BASE_TYPE_CHOICES", "Value must be one of {1}.")
+    multiselect = poll.get("allow_multiselect")
+    if multiselect is not None and not isinstance(multiselect, bool):
+        errors.add((*path, "allow_multiselect"), "BASE_TYPE_BOOLEAN", "Must be either true or false.")
 
 
 def message_is_empty(message: Mapping[str, Any]) -> bool:
@@ -756,6 +900,8 @@ def _validate_options(options: list[Any], errors: FormErrors, path: Path, *, dep
                 )
             _validate_options(items, errors, (*opath, "options"), depth=depth + 1)
             continue
+        _check_bool(errors, (*opath, "required"), option.get("required"))
+        _check_bool(errors, (*opath, "autocomplete"), option.get("autocomplete"))
         if option.get("required"):
             if seen_optional:
                 errors.add(
@@ -819,6 +965,14 @@ def _validate_options(options: list[Any], errors: FormErrors, path: Path, *, dep
                     "APPLICATION_COMMAND_OPTION_VALUE_NOT_ALLOWED",
                     f"{key} is only allowed for integer and number options",
                 )
+            elif value is not None:
+                _check_choice_value(errors, (*opath, key), otype, value)
+        channel_types = _as_list(errors, (*opath, "channel_types"), option.get("channel_types"))
+        for j, kind in enumerate(channel_types or []):
+            if kind not in CHANNEL_TYPES:
+                errors.add(
+                    (*opath, "channel_types", j), "BASE_TYPE_CHOICES", f"Value must be one of {sorted(CHANNEL_TYPES)}."
+                )
         if sub:
             errors.add(
                 (*opath, "options"),
@@ -878,9 +1032,15 @@ def validate_command(command: Any, errors: FormErrors, path: Path = ()) -> None:
         )
     for key, allowed in (("contexts", {0, 1, 2}), ("integration_types", {0, 1})):
         value = _as_list(errors, (*path, key), command.get(key))
+        if value is not None and not 1 <= len(value) <= len(allowed):
+            # Leaving the field out (or null) means the default; an empty list would make the command unusable.
+            errors.bad_length((*path, key), 1, len(allowed))
         for i, item in enumerate(value or []):
             if item not in allowed:
                 errors.add((*path, key, i), "BASE_TYPE_CHOICES", f"Value must be one of {sorted(allowed)}.")
+        _check_unique(errors, (*path, key), value or [])
+    for key in ("dm_permission", "nsfw"):
+        _check_bool(errors, (*path, key), command.get(key))
     total = len(str(command.get("name") or "")) + len(str(description or ""))
     total += sum(_option_characters(o) for o in options or [] if isinstance(o, Mapping))
     if total > limits.COMMAND_TOTAL_CHARACTERS:

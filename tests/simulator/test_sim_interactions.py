@@ -7,8 +7,7 @@ import json
 import aiohttp
 import pytest
 
-from bot import limits
-from bot.simulator import CONTEXT_BOT_DM, CONTEXT_PRIVATE_CHANNEL, DiscordSimulator, InteractionRecord
+from bot.simulator import CONTEXT_BOT_DM, CONTEXT_PRIVATE_CHANNEL, DiscordSimulator, InteractionRecord, limits
 
 API = "/api/v10"
 COMMANDS = [

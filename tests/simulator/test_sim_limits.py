@@ -8,8 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot import limits
-from bot.simulator import DiscordSimulator, InteractionRecord
+from bot.simulator import DiscordSimulator, InteractionRecord, limits
 
 API = "/api/v10"
 COMMANDS = [

@@ -17,6 +17,8 @@ const state = {
   messages: new Map(),
   local: [],
   localCount: 0,
+  // A local note sits right after the newest message that existed when it was made, so newer answers go below.
+  localAnchors: new Map(),
   me: null,
   content: null,
   dismissed: new Set(),
@@ -112,14 +114,25 @@ function when(iso) {
   return `${moment.toLocaleDateString()} ${time}`;
 }
 
+function sortKey(id) {
+  // Snowflakes exceed 2**53, so they are compared as BigInts; a local note right after its anchor message.
+  if (!id.startsWith("local-")) return [BigInt(id), 0, 0];
+  return [BigInt(state.localAnchors.get(id) || "0"), 1, Number(id.slice(6))];
+}
+
 function compareIds(a, b) {
-  // Snowflakes exceed 2**53, so they are compared as BigInts; local notes sort after everything.
-  const la = a.startsWith("local-");
-  const lb = b.startsWith("local-");
-  if (la || lb) return la === lb ? Number(a.slice(6)) - Number(b.slice(6)) : la ? 1 : -1;
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  const x = sortKey(a);
+  const y = sortKey(b);
+  for (let k = 0; k < x.length; k += 1) {
+    if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
+  }
+  return 0;
+}
+
+function newestMessageId() {
+  let newest = "0";
+  for (const id of state.messages.keys()) if (BigInt(id) > BigInt(newest)) newest = id;
+  return newest;
 }
 
 async function api(path, body) {
@@ -515,6 +528,7 @@ function addLocal(text, options = {}) {
       ? { type: 2, name: options.command, user: { id: state.me, name: userName(state.me) || "You" } }
       : null,
   };
+  state.localAnchors.set(message.id, newestMessageId());
   state.local.push(message);
   place(message, true);
 }
@@ -540,7 +554,11 @@ async function interact(message, control, path, body) {
 
 // ------------------------------------------------------------------------------------------------ notices
 
-function notice(kind, heading, lines = [], { dismissible = true, key = kind } = {}) {
+// A notice of something that happened ("Content reloaded") fades; one of a state that lasts (a refused
+// reload, a stopped watcher) stays until the state ends.
+const NOTICE_FADE_MS = 6000;
+
+function notice(kind, heading, lines = [], { dismissible = true, key = kind, fade = 0 } = {}) {
   dom.notices.querySelector(`[data-key="${key}"]`)?.remove();
   const box = make("section", `notice notice-${kind}`);
   box.dataset.key = key;
@@ -559,15 +577,26 @@ function notice(kind, heading, lines = [], { dismissible = true, key = kind } = 
   box.append(title);
   if (lines.length) box.append(make("ul", "notice-list", lines));
   dom.notices.append(box);
+  if (fade) {
+    setTimeout(() => {
+      box.classList.add("is-fading");
+      // Removed when the fade ends, or soon after if the page is hidden and draws no transition.
+      box.addEventListener("transitionend", () => box.remove(), { once: true });
+      setTimeout(() => box.remove(), 1000);
+    }, fade);
+  }
   return box;
 }
 
-function showContent(content) {
+/** Show the pack's state; `live`: a reload that just happened (a snapshot only restates how things are). */
+function showContent(content, { live = false } = {}) {
   state.content = content;
   dom.version.textContent = `pack ${content.serving}`;
   if (content.watch_error) notice("error", content.watch_error, [], { dismissible: false, key: "watch" });
-  if (!content.reloaded) return;
+  else dom.notices.querySelector('[data-key="watch"]')?.remove();
+  // Whatever the last snapshot or event said is replaced, so nothing from before a restart lingers.
   dom.notices.querySelector('[data-key="content"]')?.remove();
+  if (!content.reloaded) return;
   if (!content.ok) {
     const problems = content.problems.map((p) => {
       const where = p.line ? `${p.file}:${p.line}` : p.file;
@@ -581,15 +610,23 @@ function showContent(content) {
       dismissible: false,
       key: "content",
     });
-  } else {
+  } else if (live) {
     const changed = content.commands_changed ? "; the commands changed and were synced again" : "";
-    notice("ok", `Content reloaded: now serving pack ${content.version}${changed}`, [], { key: "content" });
+    notice("ok", `Content reloaded: now serving pack ${content.version}${changed}`, [], {
+      key: "content",
+      fade: NOTICE_FADE_MS,
+    });
   }
 }
 
 function showRejections(rejections) {
   const lines = rejections.map((text) => make("li", "", [make("code", "", [text])]));
   notice("warn", "Discord would refuse what the bot sent:", lines, { key: `rejection-${Date.now()}` });
+}
+
+function clearEventNotices() {
+  // Warnings about what happened before this snapshot (another run of the playground, perhaps) are stale.
+  dom.notices.querySelectorAll('[data-key^="rejection-"]').forEach((node) => node.remove());
 }
 
 // ----------------------------------------------------------------------------------------------- composer
@@ -772,10 +809,17 @@ function chooseValue(ctx, choice) {
   setInput(text.slice(0, span.valueStart) + inserted + text.slice(span.end), span.valueStart + inserted.length);
 }
 
+/** Whether Discord would list `command` to the current user: one behind a permission only for administrators. */
+function mayUse(command) {
+  if (!command.default_member_permissions) return true;
+  return Boolean(state.users.find((u) => u.id === state.me)?.admin);
+}
+
 function commandEntries(ctx) {
   const query = ctx.query;
-  const starts = state.commands.filter((c) => c.name.startsWith(query));
-  const contains = state.commands.filter((c) => !c.name.startsWith(query) && c.name.includes(query));
+  const offered = state.commands.filter(mayUse);
+  const starts = offered.filter((c) => c.name.startsWith(query));
+  const contains = offered.filter((c) => !c.name.startsWith(query) && c.name.includes(query));
   return [...starts, ...contains].map((command) => ({
     node: popupItem(make("span", "popup-command", [`/${command.name}`]), command.description),
     choose: () => chooseCommand(command),
@@ -1015,6 +1059,7 @@ function applySnapshot(snapshot) {
   dom.input.placeholder = `Message #${state.channel.name} — type / for commands`;
   document.title = `#${state.channel.name} · ${state.app.name} playground`;
   renderUsers();
+  clearEventNotices();
   showContent(snapshot.content);
   renderAll();
   refreshComposer();
@@ -1026,7 +1071,7 @@ function handle(event) {
   else if (event.type === "commands") {
     state.commands = event.commands;
     if (document.activeElement === dom.input) refreshComposer();
-  } else if (event.type === "content") showContent(event.content);
+  } else if (event.type === "content") showContent(event.content, { live: true });
   else if (event.type === "rejections") showRejections(event.rejections);
 }
 

@@ -1,4 +1,4 @@
-"""Run any ``discord.Client`` against a :class:`DiscordSimulator`.
+"""Run any ``discord.Client`` against a :class:`~bot.simulator.DiscordSimulator` (tests only).
 
 ::
 
@@ -9,6 +9,9 @@
 ``run_client`` points discord.py at the simulator, logs in (``GET /users/@me``, application info,
 ``setup_hook``), connects the gateway in a task and waits for ``on_ready``. On exit it closes the client,
 restores the endpoints it found, and re-raises whatever the client task died of.
+
+It lives with the tests, not in the simulator: pointing discord.py at the simulator is the bot's business
+(``bot.app.endpoints``), and the simulator imports nothing of the bot.
 """
 
 from __future__ import annotations

@@ -1,0 +1,168 @@
+"""The pack's vocabulary, for prefix expansion and typo correction, and what counts as a real English word.
+
+A query word the pack never uses is corrected only when it looks like a typo of the pack's own vocabulary:
+when it is not a word of English at all ("insurgancy", "colation", "goverment"), and a word of the pack is
+within two edits of it. A real word the document simply lacks ("france", "pizza", "iran") is never replaced:
+the reply says the document does not mention it. Word frequencies come from `wordfreq` (Zipf scale: 3 is
+about once per million words; common misspellings score below it, "goverment" 2.7, "millitary" 1.7).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from typing import Final
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+log = logging.getLogger(__name__)
+
+# A prefix that would expand to more words than this keeps only the most frequent ones.
+MAX_PREFIX_EXPANSION: Final = 24
+# "Did you mean" also offers words this similar (rapidfuzz ratio, 0–100) to a word with too many typos.
+_RESEMBLANCE: Final = 70.0
+_RESEMBLE_MIN_LENGTH: Final = 5
+# At or above this Zipf frequency a word is a word of English, not a typo (about once per million words:
+# "glance" 3.9, "insurgency" 3.3; typos such as "insurgancy" or "chalenges" are 0).
+ENGLISH_ZIPF: Final = 3.0
+
+
+@functools.lru_cache(maxsize=4096)
+def zipf(word: str) -> float:
+    """How common `word` is in English (Zipf scale, 0 when unknown); 0 for everything if wordfreq is missing."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - it is a dependency; without it every unknown word is a typo
+        log.warning("wordfreq is not installed: every word the pack lacks is treated as a possible typo")
+        return 0.0
+    return float(zipf_frequency(word, "en"))
+
+
+def is_english(word: str) -> bool:
+    """Whether `word` is a real English word (or a name), not a slip of the keyboard."""
+    return zipf(word) >= ENGLISH_ZIPF
+
+
+def likely_typo(word: str) -> bool:
+    """Whether `word`, which the pack lacks, may be read as a word of the pack near it.
+
+    Only when `word` is no word of English: a real word is what the member meant, even if the document lacks it.
+    """
+    return not is_english(word)
+
+
+def _max_typos(length: int) -> int:
+    if length <= 3:
+        return 0
+    if length <= 5:
+        return 1
+    return 2
+
+
+# -- lexicon ----------------------------------------------------------------------------------------------
+
+
+class Lexicon:
+    """The distinct words of some texts, with their document frequency, for prefix and typo lookups."""
+
+    def __init__(self, frequency: Counter[str]) -> None:
+        self.frequency = frequency
+        self.sorted = sorted(frequency)
+        by_length: dict[int, list[str]] = {}
+        for word in self.sorted:
+            by_length.setdefault(len(word), []).append(word)
+        self._by_length = by_length
+        self._prefixes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.frequency
+
+    def _rank(self, found: Iterable[str]) -> list[str]:
+        return sorted(found, key=lambda w: (-self.frequency[w], w))
+
+    def completions(self, prefix: str, limit: int = MAX_PREFIX_EXPANSION) -> list[str]:
+        """Words starting with `prefix`, the most frequent first."""
+        start = bisect.bisect_left(self.sorted, prefix)
+        end = bisect.bisect_left(self.sorted, prefix + "\U0010ffff", lo=start)
+        found = self.sorted[start:end]
+        return self._rank(found)[:limit] if len(found) > limit else self._rank(found)
+
+    def _near(self, word: str) -> tuple[int, list[str]]:
+        """(distance, words) of the known whole words nearest to `word`; (0, []) when none is near enough."""
+        typos = _max_typos(len(word))
+        if not typos:
+            return 0, []
+        pool = [w for n in range(len(word) - typos, len(word) + typos + 1) for w in self._by_length.get(n, ())]
+        found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=typos, limit=None)
+        if not found:
+            return 0, []
+        nearest = min(m[1] for m in found)
+        return nearest, [m[0] for m in found if m[1] == nearest]
+
+    def _near_prefix(self, prefix: str) -> tuple[int, list[str]]:
+        """(distance, words) of the known words whose beginning is nearest to `prefix` (still being typed)."""
+        typos = min(_max_typos(len(prefix)), 1 if len(prefix) < 7 else 2)
+        if not typos:
+            return 0, []
+        by_distance: dict[int, set[str]] = {}
+        # The typed part may be one letter shorter or longer than the matching start of the intended word.
+        for length in (len(prefix) - 1, len(prefix), len(prefix) + 1):
+            heads, owners = self._heads(length)
+            for head, distance, _index in process.extract(
+                prefix, heads, scorer=OSA.distance, score_cutoff=typos, limit=None
+            ):
+                by_distance.setdefault(int(distance), set()).update(owners[head])
+        if not by_distance:
+            return 0, []
+        nearest = min(by_distance)
+        return nearest, list(by_distance[nearest])
+
+    def corrections(self, word: str, limit: int = 3, *, prefix: bool = False) -> list[str]:
+        """The known words nearest to `word`, most frequent first; with `prefix`, `word` may be unfinished.
+
+        Only the nearest count: "chalenges" is "challenges" (1 edit), not also "changes" (2 edits).
+        """
+        distance, found = self._near(word)
+        if prefix:
+            # A misspelt last word may be complete ("achivments") or still being typed ("chalen").
+            head_distance, heads = self._near_prefix(word)
+            if heads and (not found or head_distance < distance):
+                distance, found = head_distance, heads
+            elif heads and head_distance == distance:
+                found = [*found, *(w for w in heads if w not in found)]
+        return self._rank(found)[:limit]
+
+    def resembling(self, word: str, limit: int = 3) -> list[str]:
+        """Known words that look like `word` even with more typos than a correction allows, best first."""
+        if len(word) < _RESEMBLE_MIN_LENGTH:
+            return []
+        spread = range(len(word) - 3, len(word) + 4)
+        pool = [w for n in spread for w in self._by_length.get(n, ())]
+        found = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=_RESEMBLANCE, limit=limit)
+        return [m[0] for m in sorted(found, key=lambda m: (-m[1], -self.frequency[m[0]], m[0]))]
+
+    def _heads(self, length: int) -> tuple[list[str], dict[str, list[str]]]:
+        cached = self._prefixes.get(length)
+        if cached is None:
+            owners: dict[str, list[str]] = {}
+            for word in self.sorted:
+                if len(word) >= length:
+                    owners.setdefault(word[:length], []).append(word)
+            cached = (list(owners), owners)
+            self._prefixes[length] = cached
+        return cached
+
+    def alternatives(self, term: str, *, prefix: bool) -> list[str]:
+        """What `term` may stand for: itself if known, its completions if it is being typed, else near words."""
+        found: list[str] = []
+        if term in self.frequency:
+            found.append(term)
+        if prefix and len(term) >= 2:
+            found.extend(w for w in self.completions(term) if w != term)
+        if found:
+            return found
+        return self.corrections(term, MAX_PREFIX_EXPANSION if prefix else 3, prefix=prefix)
