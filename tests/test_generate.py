@@ -239,3 +239,11 @@ def test_a_repeated_heading_at_the_loaders_limit_stays_a_heading(tmp_path: Path,
         "The first part ends here.",
         "The second part ends here.",
     ]
+
+
+def test_a_heading_that_starts_with_two_bullet_marks_stays_a_heading(tmp_path: Path) -> None:
+    # One "- " taken off left another, and a line starting "- " is a bullet to the loader, not a heading.
+    source = tmp_path / "doc.md"
+    source.write_text("# Intro\n\nThe first part ends here.\n\n# - * Tools\n\nThe second part ends here.\n", "utf-8")
+    library = generate_pack(source, tmp_path / "pack").library
+    assert [b.heading for b in library.source.blocks] == ["Intro", "Tools"]

@@ -76,10 +76,11 @@ def fit_heading(text: str, suffix: str = "") -> str:
             kept.append(word)
         words = [*(kept or [word[: most_chars - 2] for word in words[:1]]), "…"]
     heading = " ".join(words)
+    # A heading starting "- " would be read as a bullet, however many of them there are.
+    while heading.startswith(("- ", "• ", "* ")):
+        heading = heading[2:].strip()
     while heading and heading.endswith(_SENTENCE_END):
         heading = heading[:-1].rstrip()
-    if heading.startswith(("- ", "• ", "* ")):
-        heading = heading[2:].strip()
     return heading + suffix if heading else ""
 
 
