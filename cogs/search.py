@@ -9,7 +9,7 @@ opens a result, `nir:search:…` runs the search again ("Back to results").
 from __future__ import annotations
 
 import re
-from typing import Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import discord
 from discord import app_commands
@@ -22,7 +22,10 @@ from bot.app.replies import send
 from bot.app.tree import suggestions
 from bot.render import Reply, Viewer, render_notice
 from bot.render.search import HIT_TEMPLATE, NO_POINT, SEARCH_TEMPLATE, render_answer, render_hit, render_pick
-from bot.search import MAX_QUERY_CHARS, SearchIndex, read_pick
+from bot.search import MAX_QUERY_CHARS, read_pick
+
+if TYPE_CHECKING:
+    from bot.search import SearchIndex
 
 RESULTS: Final = 5
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Final
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,6 +15,9 @@ from bot.app.lookup import complete_events, library_of
 from bot.app.mentions import command_mentions
 from bot.app.tree import UnknownValue, suggestions
 from bot.render import Viewer, find_event, render_event, render_timeline, timeline_images
+
+# How long the first asker waits for the picture to be drawn, leaving room for the answer in Discord's 3 s.
+IMAGE_WAIT: Final = 2.0
 
 
 class Timeline(commands.Cog):
@@ -30,8 +36,12 @@ class Timeline(commands.Cog):
                 raise UnknownValue("era", era)
             await replies.send(interaction, answer)
             return
-        # Drawn once per library in a worker thread (a fraction of a second, well inside Discord's 3 s).
-        image = await timeline_images.get(library)
+        try:
+            # Drawn once per library in a worker thread, usually in a fraction of a second; should it take
+            # longer, this answer goes without it (Discord waits 3 s) and the drawing goes on for the next.
+            image = await asyncio.wait_for(timeline_images.get(library), IMAGE_WAIT)
+        except TimeoutError:
+            image = None
         await replies.send(interaction, render_timeline(library, viewer=viewer, image=image))
 
     @timeline.autocomplete("era")

@@ -449,6 +449,27 @@ async def test_autocomplete_of_an_unknown_command_gets_an_empty_list(world: Worl
     assert record.choices == []
 
 
+async def test_an_option_value_of_the_wrong_type_gets_a_friendly_answer(world: World) -> None:
+    # A boolean option whose value is text (a stale registration, a modified client): discord.py would hand
+    # "yes" to the handler as it is. The simulator's own builder sends a boolean, so the payload is edited.
+    record = await world.sim.invoke("history", {"private": True}, dispatch=False)
+    record.payload["data"]["options"][0]["value"] = "yes"
+    await world.sim._dispatch(record, True)
+    await record.wait_response()
+    message = await record.wait_original()
+    assert message.ephemeral and "I can't read the value given for private" in message.content
+
+
+async def test_autocomplete_for_an_option_without_one_gets_an_empty_list(world: World) -> None:
+    # Discord still has a registration where `private` completes; the bot's command no longer does.
+    registered = world.sim.find_command("history")
+    next(o for o in registered["options"] if o["name"] == "private")["autocomplete"] = True
+    record = await world.sim.autocomplete("history", "private", "y")
+    await record.wait_response()
+    assert record.response is not None and record.response.type == AUTOCOMPLETE_RESULT
+    assert record.choices == []
+
+
 # ------------------------------------------------------------------------------------------------ mentions
 
 

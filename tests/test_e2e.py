@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import shutil
 import signal
@@ -151,6 +152,21 @@ async def test_a_server_error_on_a_callback_is_retried_and_answered_once(setting
         record = await sim.invoke("challenges")
         await answered_once(record)
         assert fault.hits == 1
+
+
+async def test_two_server_errors_on_a_callback_give_up_at_the_deadline(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with DiscordSimulator() as sim, running(sim, settings):
+        fault = sim.faults.server_error("POST /interactions/*/callback", status=503, times=2)
+        record = await sim.invoke("challenges")
+        with caplog.at_level(logging.WARNING, logger="bot.app.replies"):
+            # discord.py would try a third time at 1 s + 3 s, after the interaction expired (10062, which the
+            # suite's guard fails the test for); the bot stops trying at Discord's deadline instead.
+            await asyncio.sleep(4.5)
+        assert fault.hits == 2
+        assert record.response is None and not record.attempts  # the faults answered both; no third try
+        assert any("did not take the answer" in r.getMessage() for r in caplog.records)
 
 
 async def test_the_bot_answers_after_a_dropped_gateway_and_resume(settings: Settings) -> None:

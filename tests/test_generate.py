@@ -214,3 +214,36 @@ def test_format_and_title_can_be_chosen(tmp_path: Path, capsys: pytest.CaptureFi
     library = load_library(out)
     assert library.pack.title == "Garden notes" and library.pack.source_title == "Garden notes"
     assert "soil" in library.by_command
+
+
+# ------------------------------------------------------------------------------------------------ regressions
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        " ".join(f"word{n:02}" for n in range(1, 16)),  # 15 words: the most a heading may have
+        " ".join(["abcdefghi"] * 12),  # 119 characters: one short of the most a heading may have
+    ],
+)
+def test_a_repeated_heading_at_the_loaders_limit_stays_a_heading(tmp_path: Path, heading: str) -> None:
+    # The second one is told apart by a number; added past the limit, it was read as a paragraph and the copy
+    # had one block fewer than the document (found by the property test in tests/test_generate_property.py).
+    source = tmp_path / "doc.txt"
+    source.write_text(f"{heading}\nThe first part ends here.\n{heading}\nThe second part ends here.\n", "utf-8")
+    library = generate_pack(source, tmp_path / "pack").library
+    headings = [b.heading for b in library.source.blocks]
+    assert len(headings) == 2 and headings[0] == heading and headings[1] is not None
+    assert headings[1].endswith("… [2]") and headings[1].removesuffix(" … [2]") in heading
+    assert [p.text for b in library.source.blocks for p in b.paragraphs] == [
+        "The first part ends here.",
+        "The second part ends here.",
+    ]
+
+
+def test_a_heading_that_starts_with_two_bullet_marks_stays_a_heading(tmp_path: Path) -> None:
+    # One "- " taken off left another, and a line starting "- " is a bullet to the loader, not a heading.
+    source = tmp_path / "doc.md"
+    source.write_text("# Intro\n\nThe first part ends here.\n\n# - * Tools\n\nThe second part ends here.\n", "utf-8")
+    library = generate_pack(source, tmp_path / "pack").library
+    assert [b.heading for b in library.source.blocks] == ["Intro", "Tools"]

@@ -47,7 +47,8 @@ def documents(draw: st.DrawFn) -> tuple[str, str]:
     return suffix, "\n".join(out)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# The number of examples is the profile's (tests/conftest.py): a quick look by default, 1000 in CI.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(documents())
 def test_every_generated_pack_passes_check(document: tuple[str, str]) -> None:
     suffix, text = document

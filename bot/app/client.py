@@ -12,6 +12,7 @@ import dataclasses
 import importlib
 import logging
 import pkgutil
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from discord.ext import commands
 from ..content import ContentError, Library, load_library
 from ..ops.instrumentation import PackInfo, ShardStatus, finite
 from ..ops.reload import ContentReloader, ReloadResult, watch_content
-from ..search import SearchIndex, index_of
+from ..search import index_of
 from ..settings import Settings
 from . import navigation
 from .commandset import BuiltCommand, CommandBuilder, install, plan_commands
@@ -32,6 +33,7 @@ from .tree import ERROR_KINDS, ReferenceTree
 if TYPE_CHECKING:
     from ..ops.health import HealthServer
     from ..ops.metrics import BotMetrics
+    from ..search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ class ReferenceBot(commands.AutoShardedBot):
         self.reloader = ContentReloader(settings.content_dir, self.apply_library, self._reloaded)
         self._extensions = tuple(extensions) if extensions is not None else discover_extensions()
         self._watcher: asyncio.Task[None] | None = None
+        self._warm_up: asyncio.Task[None] | None = None
         self.health: HealthServer | None = None
         self.navigation_items: set[type[navigation.Navigation]] = set()
 
@@ -243,6 +246,9 @@ class ReferenceBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.load_extensions()
+        # The search index (SQLite, rapidfuzz, the English word list) is built once the bot is READY, off the
+        # event loop: not before READY, which it would delay, and not in the first member's search.
+        self._warm_up = asyncio.create_task(self._build_index_when_ready(), name="search-index")
         if self.settings.dev_guild_id is not None:
             await self.sync_dev_guild()
         if self.settings.watch_content:
@@ -257,7 +263,16 @@ class ReferenceBot(commands.AutoShardedBot):
             await health.start()
             self.health = health
 
+    async def _build_index_when_ready(self) -> None:
+        await self.wait_until_ready()
+        library = self._library
+        started = time.perf_counter()
+        await asyncio.to_thread(index_of, library)
+        log.info("search index built in %.0f ms", (time.perf_counter() - started) * 1000)
+
     async def close(self) -> None:
+        if self._warm_up is not None:
+            self._warm_up.cancel()
         if self._watcher is not None:
             self._watcher.cancel()
         try:

@@ -14,10 +14,11 @@ from discord import app_commands
 
 from .. import limits
 from ..content import Library
-from ..search import SearchIndex, index_of
+from ..search import index_of
 from ..text import clip, squash
 
 if TYPE_CHECKING:
+    from ..search import SearchIndex
     from .client import ReferenceBot
 
 # How many autocomplete answers of one kind are kept per library, the most recent ones.

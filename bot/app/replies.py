@@ -8,14 +8,16 @@ which discord.py applies to responses, followups and edits alike.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
+from .. import limits
 from ..render import Reply
 from ..render.model import ActionRow, Button, ButtonStyle, Select
 
@@ -78,6 +80,24 @@ def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
     return kwargs
 
 
+async def first_response(interaction: discord.Interaction[Any], response: Awaitable[object]) -> None:
+    """Await the first response to `interaction`, but never past Discord's deadline for it.
+
+    discord.py retries a callback that fails with a 5xx after 1 s, then 3 s more: two failures in a row would
+    send the third try after the interaction has expired, which Discord refuses (10062). Past the deadline
+    nobody is waiting for the answer any more, so the retries stop there and the loss is logged once.
+    """
+    try:
+        async with asyncio.timeout(limits.FIRST_RESPONSE_SECONDS):
+            await response
+    except TimeoutError:
+        log.warning(
+            "interaction %s: Discord did not take the answer within its %.0f s; given up",
+            interaction.id,
+            limits.FIRST_RESPONSE_SECONDS,
+        )
+
+
 async def send(interaction: discord.Interaction[ReferenceBot], answer: Reply) -> None:
     """Answer `interaction` with a new message (ephemeral when the reply says so)."""
     await reply(interaction, ephemeral=answer.ephemeral, **message_kwargs(answer))
@@ -90,7 +110,7 @@ async def edit(interaction: discord.Interaction[ReferenceBot], answer: Reply) ->
         if interaction.response.is_done():
             await interaction.edit_original_response(**kwargs)
         else:
-            await interaction.response.edit_message(**kwargs)
+            await first_response(interaction, interaction.response.edit_message(**kwargs))
     except discord.NotFound:
         log.warning("interaction %s expired before its message could be edited", interaction.id)
 
@@ -101,7 +121,7 @@ async def reply(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bo
         if interaction.response.is_done():
             await interaction.followup.send(ephemeral=ephemeral, **payload)
         else:
-            await interaction.response.send_message(ephemeral=ephemeral, **payload)
+            await first_response(interaction, interaction.response.send_message(ephemeral=ephemeral, **payload))
     except discord.NotFound:
         # The interaction expired (3 s / 15 min); there is no one left to answer.
         log.warning("interaction %s expired before it could be answered", interaction.id)
@@ -112,7 +132,7 @@ async def defer(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bo
     if interaction.response.is_done():
         return
     try:
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        await first_response(interaction, interaction.response.defer(ephemeral=ephemeral, thinking=True))
     except discord.NotFound:
         log.warning("interaction %s expired before it could be acknowledged", interaction.id)
 
@@ -130,6 +150,6 @@ async def suggest(interaction: discord.Interaction[ReferenceBot], choices: Seque
     if interaction.response.is_done():
         return
     try:
-        await interaction.response.autocomplete(list(choices))
+        await first_response(interaction, interaction.response.autocomplete(list(choices)))
     except discord.NotFound:
         log.info("autocomplete interaction %s expired before it could be answered", interaction.id)

@@ -36,7 +36,6 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
 from rapidfuzz import fuzz, process, utils
@@ -46,6 +45,7 @@ from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIEL
 from ..text import clean_text, clip, escape_markdown
 from .lexicon import Lexicon, is_english, likely_typo
 from .query import STOPWORDS, TIME_WORDS, Question, parse, query_terms
+from .results import BREADCRUMB_SEPARATOR, Answer, Hit, Kind, pick_value
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,6 @@ AUTOCOMPLETE_RANKED_ROWS: Final = 20_000
 SNIPPET_TOKENS: Final = 16
 # Should a chosen row ever lack a snippet, its title stands in, this long at most.
 SNIPPET_FALLBACK: Final = 200
-BREADCRUMB_SEPARATOR: Final = " › "
-# The columns of the name table: a name of a topic, or a title or wording of an event.
 _NAME_COLUMNS: Final[dict[str, str]] = {"topic": "topic_name", "event": "event_name"}
 TIMELINE_LABEL: Final = "Timeline"
 
@@ -91,57 +89,6 @@ _SPACES: Final = re.compile(r"\s+")
 # A sentence ends at . ! or ? followed by a space and a capital (or an opening quote or bracket).
 _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 _STOPWORDS: Final = STOPWORDS
-# An autocomplete pick: what a chosen suggestion sends instead of words (see `pick_value`).
-PICK_MARK: Final = "§"
-_PICK: Final = re.compile(rf"{PICK_MARK}(?P<kind>topic|event):(?P<id>[a-z0-9-]{{1,100}})(?:#(?P<point>[0-9]{{1,6}}))?")
-
-
-class Kind(StrEnum):
-    TOPIC = "topic"
-    EVENT = "event"
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result.
-
-    `point` is the index in `Topic.points` of the key point that answers (for an event: the point quoting the
-    same paragraph, if any); None only for a topic without points. The renderer maps a point to the page it
-    paginates it onto. `snippet` is the document's own sentence that best answers, already markdown-safe,
-    with the matched words in **bold** (never a stop word); `title`, `breadcrumb` and `section` are plain text
-    for the renderer to escape. `section` and `paragraph` are where the sentence stands in the source.
-    """
-
-    kind: Kind
-    target: str
-    topic: str
-    point: int | None
-    breadcrumb: str
-    title: str
-    snippet: str
-    score: float
-    section: str = ""
-    paragraph: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What a search found, and what it could not: the words the document never uses, the typos it read.
-
-    `missing` are meaningful words of the query, as typed, that the document does not use (nor anything they
-    could be a typo of); when there are any, the hits are only the closest, and must be labelled so.
-    `corrections` are (typed, read as) pairs.
-    """
-
-    query: str
-    hits: tuple[Hit, ...] = ()
-    missing: tuple[str, ...] = ()
-    corrections: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def answered(self) -> bool:
-        """Whether the hits answer the question (rather than being the closest to one the document lacks)."""
-        return bool(self.hits) and not self.missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -781,24 +728,6 @@ class SearchIndex:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def pick_value(kind: Kind, target: str, point: int | None = None) -> str:
-    """An autocomplete value that names one topic (and point) or event: `§topic:<id>#<point>`, `§event:<id>`.
-
-    Ids are validated as `[a-z0-9-]`, so a pick is unambiguous; it is short enough for any id that fits a
-    custom_id, and one that would not fit Discord's 100 characters is left out by `_Choices`.
-    """
-    return f"{PICK_MARK}{kind.value}:{target}" + (f"#{point}" if point is not None else "")
-
-
-def read_pick(value: str) -> tuple[Kind, str, int | None] | None:
-    """(kind, id, point) of a value `pick_value` made, or None for anything else (a typed query)."""
-    match = _PICK.fullmatch(value.strip())
-    if match is None:
-        return None
-    point = match["point"]
-    return Kind(match["kind"]), match["id"], int(point) if point is not None else None
 
 
 def _marked_words(highlighted: str) -> set[str]:

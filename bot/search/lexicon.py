@@ -4,13 +4,15 @@ A query word the pack never uses is corrected only when it looks like a typo of 
 when it is not a word of English at all ("insurgancy", "colation", "goverment"), and a word of the pack is
 within two edits of it. A real word the document simply lacks ("france", "pizza", "iran") is never replaced:
 the reply says the document does not mention it. Word frequencies come from `wordfreq` (Zipf scale: 3 is
-about once per million words; common misspellings score below it, "goverment" 2.7, "millitary" 1.7).
+about once per million words; common misspellings score below it, "goverment" 2.7, "millitary" 1.7); only the
+words at or above that are kept, as a set.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Iterable
@@ -31,20 +33,30 @@ _RESEMBLE_MIN_LENGTH: Final = 5
 ENGLISH_ZIPF: Final = 3.0
 
 
-@functools.lru_cache(maxsize=4096)
-def zipf(word: str) -> float:
-    """How common `word` is in English (Zipf scale, 0 when unknown); 0 for everything if wordfreq is missing."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # pragma: no cover - it is a dependency; without it every unknown word is a typo
-        log.warning("wordfreq is not installed: every word the pack lacks is treated as a possible typo")
-        return 0.0
-    return float(zipf_frequency(word, "en"))
+# wordfreq's English list in buckets of one centibel each, most frequent first: bucket i holds the words of
+# frequency 10^(-i/100), so Zipf 3 (a frequency of 10^-6) is bucket 600.
+_ENGLISH_BUCKETS: Final = round((9 - ENGLISH_ZIPF) * 100)
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The words of English at or above `ENGLISH_ZIPF`, read once from wordfreq (about 29,000).
+
+    Only these are kept: wordfreq's whole table of frequencies takes some 48 MiB, these about 3 MiB.
+    """
+    from wordfreq import get_frequency_list
+
+    buckets = get_frequency_list("en")
+    words = frozenset(itertools.chain.from_iterable(buckets[: _ENGLISH_BUCKETS + 1]))
+    # wordfreq keeps the whole list cached for later look-ups, which go to the set above instead.
+    get_frequency_list.cache_clear()
+    return words
 
 
 def is_english(word: str) -> bool:
-    """Whether `word` is a real English word (or a name), not a slip of the keyboard."""
-    return zipf(word) >= ENGLISH_ZIPF
+    """Whether `word` (casefolded, as the index splits words) is a real English word or a name, not a slip of
+    the keyboard. A word with a digit (a year, "ntm-i"'s parts aside) is never a typo either."""
+    return word in english_words() or any(c.isdigit() for c in word)
 
 
 def likely_typo(word: str) -> bool:

@@ -58,22 +58,30 @@ def one_line(text: str) -> str:
     return " ".join(_LINE_BREAKS.sub(" ", text.replace("\x00", " ")).split())
 
 
-def fit_heading(text: str) -> str:
-    """A heading the loader recognises as one: no closing punctuation, at most 15 words and 120 characters."""
+def fit_heading(text: str, suffix: str = "") -> str:
+    """A heading the loader recognises as one: no closing punctuation, at most 15 words and 120 characters, all
+    counted with `suffix` (the " [2]" that tells two same headings apart) already on its end."""
     words = one_line(text).split()
-    if len(words) > HEADING_WORDS or len(" ".join(words)) > HEADING_CHARS:
+    # Already shortened (fitted once before its number was added): it keeps its one mark, not two.
+    shortened = bool(suffix and words and words[-1] == "…")
+    if shortened:
+        words.pop()
+    most_words = HEADING_WORDS - len(suffix.split())
+    most_chars = HEADING_CHARS - len(suffix)
+    if shortened or len(words) > most_words or len(" ".join(words)) > most_chars:
         kept: list[str] = []
         for word in words:
-            if len(kept) + 1 >= HEADING_WORDS or len(" ".join([*kept, word])) > HEADING_CHARS - 2:
+            if len(kept) + 1 >= most_words or len(" ".join([*kept, word])) > most_chars - 2:
                 break
             kept.append(word)
-        words = [*(kept or [words[0][: HEADING_CHARS - 2]]), "…"]
+        words = [*(kept or [word[: most_chars - 2] for word in words[:1]]), "…"]
     heading = " ".join(words)
+    # A heading starting "- " would be read as a bullet, however many of them there are.
+    while heading.startswith(("- ", "• ", "* ")):
+        heading = heading[2:].strip()
     while heading and heading.endswith(_SENTENCE_END):
         heading = heading[:-1].rstrip()
-    if heading.startswith(("- ", "• ", "* ")):
-        heading = heading[2:].strip()
-    return heading
+    return heading + suffix if heading else ""
 
 
 def tidy(outline: Outline) -> Outline:
@@ -111,7 +119,8 @@ def tidy(outline: Outline) -> Outline:
         candidate, copy = heading, 1
         while normalise(candidate).casefold() in seen:
             copy += 1
-            candidate = f"{heading} [{copy}]"
+            # Fitted again with the number on: a heading already at the loader's limit would pass it otherwise.
+            candidate = fit_heading(heading, f" [{copy}]")
         seen.add(normalise(candidate).casefold())
         s.heading = candidate
     return Outline(outline.title, merged, outline.notes)
