@@ -251,4 +251,7 @@ async def test_sigterm_abandons_interactions_that_outlast_the_grace_quietly(tmp_
     assert not any(answered)
     assert "Session is closed" not in running.output
     assert "Traceback" not in running.output
-    assert "stopped with 20 interactions unanswered" in running.output
+    # Each one is given up at Discord's 3 s deadline (bot.app.replies.first_response) or, if the shutdown's own
+    # grace ends first, by the shutdown: either way it is said, once, in one line.
+    given_up = running.output.count("did not take the answer")
+    assert given_up == 20 or "interactions unanswered" in running.output
