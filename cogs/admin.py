@@ -21,7 +21,7 @@ from bot.render import render_reload
 
 log = logging.getLogger(__name__)
 
-NOT_AN_OWNER = "Only the bot's operators (OWNER_IDS) can reload its content."
+NOT_AN_OWNER = "Only the bot’s operators (OWNER_IDS) can reload its content."
 NOT_AN_ADMIN = "Only server administrators can reload the content."
 NOT_HERE = "Reload the content from a server where the bot is installed."
 

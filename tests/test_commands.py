@@ -457,7 +457,7 @@ async def test_an_option_value_of_the_wrong_type_gets_a_friendly_answer(world: W
     await world.sim._dispatch(record, True)
     await record.wait_response()
     message = await record.wait_original()
-    assert message.ephemeral and "I can't read the value given for private" in message.content
+    assert message.ephemeral and "I can’t read the value given for private" in message.content
 
 
 async def test_autocomplete_for_an_option_without_one_gets_an_empty_list(world: World) -> None:

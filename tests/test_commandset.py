@@ -46,8 +46,8 @@ def _check(content: Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
-        ("history.yaml", "command: history", "command: help", "/help is one of the bot's own commands"),
-        ("history.yaml", "command: history", "command: reload", "/reload is one of the bot's own commands"),
+        ("history.yaml", "command: history", "command: help", "/help is one of the bot’s own commands"),
+        ("history.yaml", "command: history", "command: reload", "/reload is one of the bot’s own commands"),
         ("collaboration.yaml", "  name: partner", "  name: private", "option 'private' appears twice"),
     ],
 )
@@ -69,7 +69,7 @@ async def test_a_reload_whose_commands_clash_keeps_everything_serving(tmp_path: 
         old, commands = bot.library, {c.name for c in bot.tree.get_commands()}
         edit(content / "topics" / "history.yaml", "command: history", "command: help")
         answer = await ops.reload()
-        assert "reload refused" in answer.content and "/help is one of the bot's own commands" in answer.content
+        assert "reload refused" in answer.content and "/help is one of the bot’s own commands" in answer.content
         assert bot.library is old and {c.name for c in bot.tree.get_commands()} == commands
         assert bot.reloader.last is not None and not bot.reloader.last.ok
         # The next good reload works: nothing was left half-applied.

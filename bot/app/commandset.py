@@ -59,7 +59,7 @@ def plan_commands(
     for item in built:
         name = item.command.name
         if name in fixed_names:
-            problems.append(_problem(item.topic, f"/{name} is one of the bot's own commands; choose another name"))
+            problems.append(_problem(item.topic, f"/{name} is one of the bot’s own commands; choose another name"))
         elif name in seen:
             problems.append(_problem(item.topic, f"/{name} is also the command of topic '{seen[name].id}'"))
         seen.setdefault(name, item.topic)
@@ -70,7 +70,7 @@ def plan_commands(
                 "pack.yaml",
                 None,
                 "",
-                f"{len(seen)} topic commands and the bot's {len(fixed_names)} make {total} slash commands; "
+                f"{len(seen)} topic commands and the bot’s {len(fixed_names)} make {total} slash commands; "
                 f"Discord allows {limits.COMMANDS_PER_SCOPE}: make some topics parts of others",
             )
         )

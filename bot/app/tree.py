@@ -85,18 +85,18 @@ ERRORS: Final[tuple[ErrorRule, ...]] = (
     ErrorRule(
         UnknownValue,
         "unknown_value",
-        lambda e: f"I don't know “{_shown(e.value)}” as {e.option}. Pick one of the suggestions.",
+        lambda e: f"I don’t know “{_shown(e.value)}” as {e.option}. Pick one of the suggestions.",
     ),
     ErrorRule(
-        BadOption, "bad_value", lambda e: f"I can't read the value given for {e.option}. Pick one of the suggestions."
+        BadOption, "bad_value", lambda e: f"I can’t read the value given for {e.option}. Pick one of the suggestions."
     ),
     ErrorRule(
         app_commands.TransformerError,
         "bad_value",
-        lambda e: f"I can't use “{_shown(e.value)}” there. Pick one of the suggestions.",
+        lambda e: f"I can’t use “{_shown(e.value)}” there. Pick one of the suggestions.",
     ),
     ErrorRule(Refused, "refused", str),
-    ErrorRule(app_commands.CheckFailure, "refused", lambda _: "You can't use this command here."),
+    ErrorRule(app_commands.CheckFailure, "refused", lambda _: "You can’t use this command here."),
 )
 
 
