@@ -209,7 +209,6 @@ def render_answer(library: Library, answer: Answer, *, viewer: Viewer) -> Reply:
         title=clip(RESULTS_TITLE.format(query=shown_query(answer.query)), limits.EMBED_TITLE),
         description=clip("\n".join(lines), limits.EMBED_DESCRIPTION),
         colour=library.pack.colour,
-        author=clip(library.pack.title, limits.AUTHOR_NAME) or None,
         fields=tuple(fields),
         footer=_footer(library, "Quoted verbatim; words in bold are what matched · press a number to open it"),
     )
@@ -238,7 +237,6 @@ def _render_silent(library: Library, answer: Answer, *, viewer: Viewer) -> Reply
         title=clip(EMPTY_TITLE if blank else RESULTS_TITLE.format(query=shown_query(answer.query)), limits.EMBED_TITLE),
         description=clip("\n".join(lines), limits.EMBED_DESCRIPTION),
         colour=library.pack.colour,
-        author=clip(library.pack.title, limits.AUTHOR_NAME) or None,
         fields=tuple(fields),
         footer=_footer(library, "Try other words"),
     )
