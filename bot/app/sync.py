@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -85,15 +86,7 @@ class CommandIds:
         self._scopes: dict[str, dict[str, int]] = self._read()
 
     def _read(self) -> dict[str, dict[str, int]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            log.warning("ignoring unreadable %s; the next sync will rewrite it", self.path)
-            return {}
-        if not isinstance(data, dict):
-            return {}
+        data = read_state(self.path)
         return {
             str(scope): {str(n): int(i) for n, i in ids.items() if str(i).isdigit()}
             for scope, ids in data.items()
@@ -106,10 +99,7 @@ class CommandIds:
     def record(self, scope: str, commands: list[app_commands.AppCommand]) -> None:
         self._scopes[scope] = {c.name: c.id for c in commands}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self._scopes, indent=2, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_state(self.path, self._scopes)
         except OSError:
             # Mentions fall back to `/name`; the sync itself succeeded and must not be reported as failed.
             log.warning("could not keep the command ids in %s", self.path, exc_info=True)
@@ -122,28 +112,37 @@ class SyncState:
         self.path = data_dir / STATE_FILE
 
     def read(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            log.warning("ignoring unreadable %s; the next sync will rewrite it", self.path)
-            return {}
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        return {str(k): str(v) for k, v in read_state(self.path).items()}
 
     def write(self, scope: str, digest: str) -> None:
         state = self.read()
         state[scope] = digest
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        try:
-            tmp.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            # Written whole or not at all: a half-written temporary file must not linger for the next start.
-            if tmp.is_file():
-                tmp.unlink(missing_ok=True)
-            raise
+        write_state(self.path, state)
+
+
+def read_state(path: Path) -> dict[str, Any]:
+    """A state file of DATA_DIR as a mapping; empty when it is missing, and when unreadable (said once)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        log.warning("ignoring unreadable %s; the next sync will rewrite it", path)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_state(path: Path, data: Mapping[str, Any]) -> None:
+    """Write a state file of DATA_DIR whole or not at all: a half-written one must not linger for the next start."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 async def sync_commands(
