@@ -8,7 +8,7 @@ that any one entry fits beside it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -173,14 +173,14 @@ def render_document(
     )
     rows: list[ActionRow] = []
     if len(pages) > 1:
-        rows.append(_nav_row(document.key, page, len(pages), viewer))
-    options = _unique_options(jump)
+        rows.append(nav_row(document.key, page, len(pages), viewer))
+    options = unique_options(jump)
     if options:
         rows.append(ActionRow((Select(jump_id(document.key, viewer), JUMP_PLACEHOLDER, options),)))
     return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private)
 
 
-def _nav_row(key: str, page: int, count: int, viewer: Viewer) -> ActionRow:
+def nav_row(key: str, page: int, count: int, viewer: Viewer) -> ActionRow:
     last = count - 1
     targets = {"f": 0, "p": max(page - 1, 0), "n": min(page + 1, last), "l": last}
     disabled = {"f": page == 0, "p": page == 0, "n": page == last, "l": page == last}
@@ -201,7 +201,7 @@ def _nav_row(key: str, page: int, count: int, viewer: Viewer) -> ActionRow:
     return ActionRow((nav("f"), nav("p"), label, nav("n"), nav("l")))
 
 
-def _unique_options(options: Sequence[SelectOption]) -> tuple[SelectOption, ...]:
+def unique_options(options: Sequence[SelectOption]) -> tuple[SelectOption, ...]:
     seen: set[str] = set()
     out: list[SelectOption] = []
     for option in options:
@@ -229,3 +229,20 @@ def option(label: str, value: str, description: str | None = None) -> SelectOpti
     text = clip(label, limits.SELECT_OPTION_LABEL) or clip(value, limits.SELECT_OPTION_LABEL)
     about = clip(description or "", limits.SELECT_OPTION_DESCRIPTION) or None
     return SelectOption(label=text, value=value[: limits.SELECT_OPTION_VALUE], description=about)
+
+
+def pack_lines(lines: Iterable[tuple[int, int]], room: int) -> tuple[tuple[int, ...], ...]:
+    """(index, characters) of one-line entries, in order, as the indices of each page: a page takes lines
+    while they fit `room` (each with its newline); always at least one page, and never an empty one but that."""
+    pages: list[tuple[int, ...]] = []
+    current: list[int] = []
+    used = 0
+    for index, length in lines:
+        size = length + 1
+        if current and used + size > room:
+            pages.append(tuple(current))
+            current, used = [], 0
+        current.append(index)
+        used += size
+    pages.append(tuple(current))
+    return tuple(pages)

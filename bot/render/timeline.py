@@ -10,7 +10,7 @@ from ..content import Library, TimelineEvent
 from ..text import clip, squash
 from .ids import TIMELINE, Viewer, event_target, jump_id, key_of
 from .model import ActionRow, Attachment, Embed, Field, Reply, Select, SelectOption
-from .pages import MARK, Entry, _nav_row, _unique_options, footer, option
+from .pages import MARK, Entry, footer, nav_row, option, pack_lines, unique_options
 from .reading import READING_BUDGET, says_again, shown
 from .source import source_button
 from .text import source_name
@@ -69,9 +69,7 @@ def timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
 
 def _timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
     room = READING_BUDGET - len(TITLE) - len(_intro(library)) - 1
-    pages: list[tuple[int, ...]] = []
-    current: list[int] = []
-    used = 0
+    listed: list[tuple[int, int]] = []
     said: list[str] = []
     for index, event in enumerate(library.timeline):
         line = shown(event_line(library, event))
@@ -79,14 +77,8 @@ def _timeline_pages(library: Library) -> tuple[tuple[int, ...], ...]:
             # The same moment twice (a pack listing it again) is listed once.
             continue
         said.append(line)
-        size = len(line) + 1
-        if current and used + size > room:
-            pages.append(tuple(current))
-            current, used = [], 0
-        current.append(index)
-        used += size
-    pages.append(tuple(current))
-    return tuple(pages)
+        listed.append((index, len(line)))
+    return pack_lines(listed, room)
 
 
 def event_page(library: Library, index: int) -> int:
@@ -99,7 +91,7 @@ def event_page(library: Library, index: int) -> int:
 
 def timeline_jumps(library: Library, indices: tuple[int, ...]) -> tuple[SelectOption, ...]:
     events = [library.timeline[i] for i in indices]
-    return _unique_options([option(e.when or e.title, event_target(e.id), e.title) for e in events])
+    return unique_options([option(e.when or e.title, event_target(e.id), e.title) for e in events])
 
 
 def _cited(library: Library, event: TimelineEvent) -> Entry:
@@ -138,7 +130,7 @@ def render_timeline(
     )
     rows: list[ActionRow] = []
     if len(pages) > 1:
-        rows.append(_nav_row(TIMELINE, page, len(pages), viewer))
+        rows.append(nav_row(TIMELINE, page, len(pages), viewer))
     if library.timeline:
         rows.append(ActionRow((source_button(TIMELINE, viewer, "Source"),)))
     jumps = timeline_jumps(library, indices)

@@ -15,7 +15,7 @@ from ..text import clip, squash
 from .ids import Viewer, jump_id, key_of, point_target
 from .mentions import Mentions
 from .model import ActionRow, Embed, Field, Reply, Select, SelectOption
-from .pages import MARK, Entry, _nav_row, _unique_options, footer, option
+from .pages import MARK, Entry, footer, nav_row, option, pack_lines, unique_options
 from .reading import READING_BUDGET, says_again, sentences, shown
 from .source import source_button, source_label
 from .text import join_fitting, source_name
@@ -127,18 +127,8 @@ def _topic_pages(library: Library, topic: Topic, mentions: Mentions) -> tuple[tu
     summary, where = _header(library, topic, mentions)
     title = clip(topic.title or topic.short or topic.id, TITLE_ROOM)
     room = READING_BUDGET - len(title) - len(shown(summary)) - len(shown(where)) - 2
-    pages: list[tuple[int, ...]] = []
-    current: list[int] = []
-    used = 0
-    for index in shown_points(library, topic):
-        size = len(shown(point_line(topic, topic.points[index]))) + 1
-        if current and used + size > room:
-            pages.append(tuple(current))
-            current, used = [], 0
-        current.append(index)
-        used += size
-    pages.append(tuple(current))
-    return tuple(pages)
+    lines = ((index, len(shown(point_line(topic, topic.points[index])))) for index in shown_points(library, topic))
+    return pack_lines(lines, room)
 
 
 def point_page(library: Library, topic: Topic, point: int) -> int:
@@ -177,7 +167,7 @@ def _menu(library: Library, topic: Topic, indices: tuple[int, ...], viewer: View
         )
         for i in indices
     ]
-    options = _unique_options([*points, *topic_jumps(library, topic)])
+    options = unique_options([*points, *topic_jumps(library, topic)])
     if not options:
         return None
     return ActionRow((Select(jump_id(key, viewer), MENU_PLACEHOLDER, options),))
@@ -215,7 +205,7 @@ def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewe
     key = key_of(topic.id)
     rows: list[ActionRow] = []
     if len(pages) > 1:
-        rows.append(_nav_row(key, page, len(pages), viewer))
+        rows.append(nav_row(key, page, len(pages), viewer))
     rows.append(ActionRow((source_button(key, viewer, source_label(library, key)),)))
     menu = _menu(library, topic, indices, viewer)
     if menu is not None:
