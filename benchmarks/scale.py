@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from benchmarks._memory import resident_kib
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 SHIPPED: Final = ROOT / "content"
 # Wall-clock and CPU time both: on a shared machine the wall clock includes waiting for a core, the CPU time not.
@@ -42,16 +44,6 @@ COLUMNS: Final = (
     ("complete_cpu_p99_ms", "ac cpu p99", "{:.3f}"),
     ("rss_mib", "RSS MiB", "{:.1f}"),
 )
-
-
-def _rss_kib() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def _timed(call: Any) -> tuple[float, float, Any]:
@@ -69,7 +61,7 @@ def measure(pack_dir: Path | None, scale: int, rounds: int) -> dict[str, Any]:
     from bot.render import Viewer, render_topic
     from bot.search import SearchIndex
 
-    figures: dict[str, Any] = {"scale": scale, "baseline_rss_mib": _rss_kib() / 1024}
+    figures: dict[str, Any] = {"scale": scale, "baseline_rss_mib": resident_kib() / 1024}
     if pack_dir is not None:
         # What `python -m bot check` does: load and validate, then the coverage report.
         wall, cpu, library = _timed(lambda: load_library(pack_dir))
@@ -92,7 +84,7 @@ def measure(pack_dir: Path | None, scale: int, rounds: int) -> dict[str, Any]:
     figures["complete_p99_ms"] = percentile([wall * 1000 for wall, _, _ in samples], 0.99)
     figures["complete_cpu_p99_ms"] = percentile([cpu * 1000 for _, cpu, _ in samples], 0.99)
     figures["complete_n"] = len(samples)
-    figures["rss_mib"] = _rss_kib() / 1024
+    figures["rss_mib"] = resident_kib() / 1024
     index.close()
     return figures
 

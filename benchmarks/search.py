@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
+from benchmarks._memory import resident_kib
 from bot.content import Library, TimelineEvent, Topic, load_library
 from bot.search import SearchIndex
 
@@ -111,17 +112,6 @@ def scaled(library: Library, copies: int) -> Library:
                 )
             )
     return Library(pack=library.pack, source=library.source, topics=tuple(topics), timeline=tuple(events))
-
-
-def resident_kib() -> int:
-    """The process's resident set now, in KiB (Linux); 0 where /proc is not there."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def timed_both(call: Callable[[], object]) -> tuple[float, float]:
