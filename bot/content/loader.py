@@ -461,7 +461,8 @@ class _Check:
                 block=citer.block_of(t),
                 points=tuple(points[t.stem]),
                 children=tuple(children_of.get(t.id, ())),
-                origin=(t.doc.name, t.doc.line(("command",))),
+                # Only a command is reported by line after loading (by the command set): only it needs one.
+                origin=(t.doc.name, t.doc.line(("command",)) if t.rec.get("command") else None),
             )
             for t in ordered
         ]

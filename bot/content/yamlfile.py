@@ -70,9 +70,20 @@ class YamlDocument:
     """A parsed file: its plain data, and (composed when first asked) the node tree that knows where each key was
     written."""
 
-    def __init__(self, name: str, data: Any, text: str, node: Node | None = None, duplicates: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        data: Any,
+        text: str,
+        node: Node | None = None,
+        duplicates: bool = False,
+        top_lines: dict[Any, int] | None = None,
+    ) -> None:
         self.name, self.data, self._text, self._node = name, data, text, node
         self.has_duplicates = duplicates
+        # The line of each key of the top mapping, noted while parsing: asked for on every load (a command's
+        # origin), they must not cost the node tree.
+        self._top_lines = top_lines or {}
         # Each mapping's keys, indexed when a line in it is first asked for: a file with many faults in one big
         # mapping must not scan it once per fault.
         self._keys: dict[int, dict[Any, tuple[Node, Node]]] = {}
@@ -89,6 +100,8 @@ class YamlDocument:
 
     def line(self, path: KeyPath) -> int | None:
         """1-based line of the value at `path`, or of the nearest ancestor that exists."""
+        if len(path) == 1 and path[0] in self._top_lines and not self.has_duplicates:
+            return self._top_lines[path[0]]
         node = self.node
         best = node.start_mark.line + 1 if node is not None else None
         for part in path:
@@ -141,8 +154,8 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     """Parse `text` safely. Raises `YamlSyntaxError` with the line where the fault starts."""
     try:
         try:
-            data, duplicates = _from_events(text)
-            return YamlDocument(name, data, text, duplicates=duplicates)
+            data, duplicates, top_lines = _from_events(text)
+            return YamlDocument(name, data, text, duplicates=duplicates, top_lines=top_lines)
         except _Unusual:
             return _full_load(text, name)
     except yaml.MarkedYAMLError as exc:
@@ -153,19 +166,20 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
 
 
-def _from_events(text: str) -> tuple[Any, bool]:
-    """(data, whether some mapping repeats a key), built from the parser's events without a node tree."""
+def _from_events(text: str) -> tuple[Any, bool, dict[Any, int]]:
+    """(data, whether some mapping repeats a key, the line of each top-level key), built from the parser's
+    events without a node tree."""
     loader = SafeLoader(text)
     try:
         get = loader.get_event
         get()  # the stream's start
         if isinstance(get(), StreamEndEvent):
-            return None, False
+            return None, False, {}
         build = _EventBuilder(loader)
         data = build.value(get(), 0)
         if not isinstance(get(), DocumentEndEvent) or not isinstance(get(), StreamEndEvent):
             raise _Unusual  # a second document: the full loader reports it
-        return data, build.duplicates
+        return data, build.duplicates, build.top_lines
     finally:
         loader.dispose()
 
@@ -179,6 +193,7 @@ class _EventBuilder:
         self.anchors: dict[str, Any] = {}
         self.open: list[Any] = []  # collections not yet closed: an alias to one would make a cycle
         self.duplicates = False
+        self.top_lines: dict[Any, int] = {}
 
     def value(self, event: Any, depth: int) -> Any:
         kind = type(event)
@@ -215,6 +230,7 @@ class _EventBuilder:
 
     def mapping(self, out: dict[Any, Any], depth: int) -> None:
         get, value, loader, anchors = self.get, self.value, self.loader, self.anchors
+        lines = self.top_lines if depth == 1 else None
         while True:
             event = get()
             kind = type(event)
@@ -227,6 +243,8 @@ class _EventBuilder:
                 key = _scalar(loader, event, key)
             if event.anchor is not None:
                 anchors[event.anchor] = key
+            if lines is not None:
+                lines.setdefault(key, event.start_mark.line + 1)
             event = get()
             if type(event) is ScalarEvent and event.anchor is None:  # the usual case, without a call
                 item = event.value
