@@ -327,12 +327,16 @@ def test_render_reload_stays_within_one_message(count: int, length: int) -> None
         assert "more" not in reply.content.split("```")[2]
 
 
+def _refer_back(library: Library) -> None:
+    library.derived.get("back to the library", lambda: library)
+
+
 async def test_a_reload_lets_the_library_it_replaces_go() -> None:
     # A library and what is derived from it can refer to each other (the search index keeps its library): such
     # a cycle is freed only by a full collection, which must not wait on the garbage collector's own schedule.
     served = [load_library(SHIPPED)]
     old = served[0]
-    old.derived.get("back to the library", lambda library=old: library)
+    _refer_back(old)
     retired = weakref.ref(old.derived)
     del old
 
