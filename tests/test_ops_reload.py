@@ -8,8 +8,10 @@ and the bot checks again, since a server can grant the command to anyone.
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,7 +21,7 @@ import pytest
 
 import bot.ops.reload
 from bot.app.tree import Refused
-from bot.content import Problem
+from bot.content import Library, Problem, load_library
 from bot.ops.reload import ReloadResult
 from bot.render import render_reload
 from bot.render.admin import MAX_PROBLEMS
@@ -30,6 +32,7 @@ from tests.ops_support import copy_content, edit, running
 
 DEFERRED = 5
 CHANNEL_MESSAGE = 4
+SHIPPED = Path(__file__).resolve().parent.parent / "content"
 OBJECTIVES_TITLE = 'title: "Objectives of NATO’s Involvement in Iraq"'
 OBJECTIVES_DESCRIPTION = 'description: "What NATO set out to achieve in Iraq'
 
@@ -322,3 +325,31 @@ def test_render_reload_stays_within_one_message(count: int, length: int) -> None
         assert f"…and {more} more" in reply.content
     else:
         assert "more" not in reply.content.split("```")[2]
+
+
+def _refer_back(library: Library) -> None:
+    library.derived.get("back to the library", lambda: library)
+
+
+async def test_a_reload_lets_the_library_it_replaces_go() -> None:
+    # A library and what is derived from it can refer to each other (the search index keeps its library): such
+    # a cycle is freed only by a full collection, which must not wait on the garbage collector's own schedule.
+    served = [load_library(SHIPPED)]
+    old = served[0]
+    _refer_back(old)
+    retired = weakref.ref(old.derived)
+    del old
+
+    async def apply(library: Library) -> bool:
+        served[0] = library
+        return False
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        result = await bot.ops.reload.ContentReloader(SHIPPED, apply).reload()
+    finally:
+        if collecting:
+            gc.enable()
+    assert result.ok
+    assert retired() is None

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
-from . import fields
+from . import fields, heap
 from . import files as bounded
 from .errors import ContentError, Problem, clip, shown
 from .fields import COLOUR_PATTERN, ID_PATTERN, URL_PATTERN, Record, build
@@ -235,6 +235,8 @@ def load_library(content_dir: Path | str) -> Library:
     finally:
         if collecting:
             gc.enable()
+        # What only loading needed is garbage now, and in a large pack more than the library it kept.
+        heap.give_back()
 
 
 def _load(root: Path) -> Library:
@@ -316,7 +318,7 @@ class _Check:
         lines = lines_of(source_text)
         starts = self.place(lines, _source_name(pack))
         blocks = cut_blocks(lines, starts)
-        citer = _Citer(self.problems, blocks, self.topics)
+        citer = _Citer(self.problems, blocks, self.topics, lines)
         points = {t.stem: citer.points(t) for t in self.topics}
         cited = [(e, citer.cite(doc, e, topic)) for doc, e, topic in events]
         if self.problems.pending or pack is None:
@@ -454,10 +456,14 @@ class _Check:
         for t in ordered:
             if t.rec.get("parent") is not None:
                 children_of.setdefault(t.rec.get("parent"), []).append(t.id)
+        # A reference to a topic is the topic's own id, not an equal copy of it read from another file.
+        ids = {t.id: t.id for t in ordered}
         built = [
             build(
                 Topic,
                 t.rec,
+                parent=ids.get(t.rec.get("parent")),
+                related=tuple(ids[r] for _, r in t.rec.items("related")),
                 block=citer.block_of(t),
                 points=tuple(points[t.stem]),
                 children=tuple(children_of.get(t.id, ())),
@@ -501,23 +507,22 @@ class _StartFinder:
 class _Citer:
     """Checks each quote against the paragraph it cites, and says where a misplaced quote really is."""
 
-    def __init__(self, problems: _Collector, blocks: tuple[Block, ...], topics: list[_Topic]) -> None:
+    def __init__(
+        self, problems: _Collector, blocks: tuple[Block, ...], topics: list[_Topic], lines: Iterable[Line]
+    ) -> None:
         self.problems, self.blocks = problems, blocks
         self.index_at = {b.first_line: b.index for b in blocks}
         shared = Counter(t.start.number for t in topics if t.start is not None)
         self.owner = {t.start.number: t for t in topics if t.start is not None and shared[t.start.number] == 1}
-        self.normal = [[normalise(p.text) for p in b.paragraphs] for b in blocks]
-        # Every paragraph in one string, to find a misplaced quote with one search instead of a scan.
+        # A paragraph that is not a bullet is its whole line, whose normal form the line has already: a second
+        # copy of every paragraph would only raise what loading a large pack holds at once.
+        line_normal = {ln.number: ln.normal for ln in lines}
+        self.normal = [[normalise(p.text) if p.bullet else line_normal[p.line] for p in b.paragraphs] for b in blocks]
+        self._joined: str | None = None
+        # Points quoting one paragraph share its citation: a large pack would otherwise keep thousands of equal ones.
+        self.citations: dict[Citation, Citation] = {}
         self.offsets: list[int] = []
         self.where: list[tuple[Block, int]] = []
-        offset = 0
-        for b, normals in zip(blocks, self.normal, strict=True):
-            for number, text in enumerate(normals, start=1):
-                self.offsets.append(offset)
-                self.where.append((b, number))
-                offset += len(text) + 1
-        # Normalised text has no line breaks, so no quote can match across the joins.
-        self.joined = "\n".join(text for normals in self.normal for text in normals)
 
     def block_of(self, topic: _Topic) -> int:
         assert topic.start is not None
@@ -548,7 +553,23 @@ class _Citer:
             hint = f" (found in {', '.join(found)})" if found else " (not found anywhere in the source)"
             self.problems.add(doc, (*rec.path, "quote"), f"not found verbatim in '{topic.id}' ¶{paragraph}{hint}")
             return None
-        return Citation(block=block.index, section=topic.rec.get("short") or "", paragraph=paragraph)
+        citation = Citation(block=block.index, section=topic.rec.get("short") or "", paragraph=paragraph)
+        return self.citations.setdefault(citation, citation)
+
+    @property
+    def joined(self) -> str:
+        """Every paragraph in one string, to find a misplaced quote with one search instead of a scan: made when
+        a quote is first found misplaced, as a valid pack never needs it."""
+        if self._joined is None:
+            offset = 0
+            for b, normals in zip(self.blocks, self.normal, strict=True):
+                for number, text in enumerate(normals, start=1):
+                    self.offsets.append(offset)
+                    self.where.append((b, number))
+                    offset += len(text) + 1
+            # Normalised text has no line breaks, so no quote can match across the joins.
+            self._joined = "\n".join(text for normals in self.normal for text in normals)
+        return self._joined
 
     def found_in(self, wanted: str) -> list[str]:
         found: list[str] = []

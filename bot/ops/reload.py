@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content import ContentError, Library, Problem, load_library
+from ..content.heap import release_retired
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class ContentReloader:
         # Parsing is CPU work on files: keep it off the event loop so heartbeats and answers go on.
         library = await asyncio.to_thread(load_library, self.content_dir)
         changed = await self._apply(library)
+        # The library served until now is let go: without this it would stay alive beside the new one.
+        release_retired()
         result = ReloadResult(True, library.pack.version, (), changed, time.perf_counter() - started)
         log.info("%s", result.summary())
         return result

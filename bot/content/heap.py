@@ -1,0 +1,48 @@
+"""Handing the memory a load has finished with back to the system.
+
+Loading a large pack makes far more short-lived objects (file texts, parsed documents, records) than the library
+it keeps. Python frees them, but the C allocator keeps the freed pages in its heap for reuse, so the process's
+resident set stays at the loading peak for as long as the bot runs. Asking the allocator to trim is what makes
+the resident set follow what is actually kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import sys
+from collections.abc import Callable
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    # malloc_trim is glibc's own: where the C library is another (musl, macOS, Windows) there is nothing to
+    # call, and giving back is left to that allocator.
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        # The C library the interpreter already runs on, not another copy of it.
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def give_back() -> None:
+    """Return the C heap's free pages to the system (a fraction of a millisecond, even after a large load)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def release_retired() -> None:
+    """Free what a swapped-out library still holds, then give the memory back.
+
+    A library and the values derived from it refer to each other (the search index keeps its library), so a
+    retired library is freed only by a full garbage collection, which a heap this size may not run for a long
+    time: without one, every reload would add a whole library to the resident set.
+    """
+    gc.collect()
+    give_back()
