@@ -293,7 +293,10 @@ async def test_a_narrow_window_stays_readable(page: Page) -> None:
     assert overflow <= 0
     box = await answer.locator(".embed").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-    # The timeline's picture is drawn inside its embed, loaded from the page's own origin, and fits it.
+    await screenshot(page, "playground-narrow.png")
+    # Its Picture button turns the answer into the picture, drawn inside the embed, loaded from the page's own
+    # origin, and fitting it.
+    await answer.get_by_role("button", name="Picture").click()
     picture = answer.locator(".embed .embed-image img")
     await expect(picture).to_be_visible()
     await expect(picture).to_have_attribute("alt", re.compile(r"\w"))
@@ -301,7 +304,7 @@ async def test_a_narrow_window_stays_readable(page: Page) -> None:
     drawn = await picture.bounding_box()
     assert drawn is not None and drawn["x"] + drawn["width"] <= box["x"] + box["width"]
     assert await answer.locator(".attachments").count() == 0  # drawn once, in the embed, as Discord does
-    await screenshot(page, "playground-narrow.png")
+    await screenshot(page, "playground-narrow-picture.png")
 
 
 async def test_every_first_answer_fits_one_phone_screen(browser: Browser) -> None:

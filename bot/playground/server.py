@@ -527,11 +527,7 @@ class Playground:
         """A file sent with a message of this channel: a picture drawn inline, anything else downloaded."""
         raw = request.match_info["attachment_id"]
         attachment_id = int(raw) if raw.isdigit() else 0
-        sent = any(
-            str(attachment_id) == a.get("id")
-            for m in self.channel_messages()
-            for a in m.attachments
-        )
+        sent = any(str(attachment_id) == a.get("id") for m in self.channel_messages() for a in m.attachments)
         blob = self.sim.attachment_data.get(attachment_id) if sent else None
         if blob is None:
             raise ApiError(404, f"no attachment {raw}")
