@@ -1,9 +1,7 @@
-"""/timeline: the moments in time the document names, on one page with their picture; `era:` opens one in full."""
+"""/timeline: the moments in time the document names, on one page, their picture a tap away; `era:` opens one
+in full."""
 
 from __future__ import annotations
-
-import asyncio
-from typing import Final
 
 import discord
 from discord import app_commands
@@ -14,10 +12,7 @@ from bot.app.client import ReferenceBot
 from bot.app.lookup import complete_events, library_of
 from bot.app.mentions import command_mentions
 from bot.app.tree import UnknownValue, suggestions
-from bot.render import Viewer, find_event, render_event, render_timeline, timeline_images
-
-# How long the first asker waits for the picture to be drawn, leaving room for the answer in Discord's 3 s.
-IMAGE_WAIT: Final = 2.0
+from bot.render import Viewer, find_event, render_event, render_timeline
 
 
 class Timeline(commands.Cog):
@@ -36,13 +31,7 @@ class Timeline(commands.Cog):
                 raise UnknownValue("era", era)
             await replies.send(interaction, answer)
             return
-        try:
-            # Drawn once per library in a worker thread, usually in a fraction of a second; should it take
-            # longer, this answer goes without it (Discord waits 3 s) and the drawing goes on for the next.
-            image = await asyncio.wait_for(timeline_images.get(library), IMAGE_WAIT)
-        except TimeoutError:
-            image = None
-        await replies.send(interaction, render_timeline(library, viewer=viewer, image=image))
+        await replies.send(interaction, render_timeline(library, viewer=viewer))
 
     @timeline.autocomplete("era")
     @suggestions

@@ -54,7 +54,6 @@ class World:
     async def answer(self, name: str, options: dict[str, Any] | None = None, **where: Any) -> SimMessage:
         """Run a command and return the message it answered with."""
         record = await self.run(name, options, **where)
-        # /timeline acknowledges first while its picture is drawn, once per library.
         assert record.response is not None and record.response.type in (CHANNEL_MESSAGE, DEFERRED)
         return await record.wait_original()
 
@@ -227,23 +226,37 @@ async def test_topics_help_and_about(world: World) -> None:
 # ------------------------------------------------------------------------------------- buttons and menus
 
 
-async def test_the_timeline_is_one_page_with_its_picture(world: World) -> None:
+async def test_the_timeline_is_one_page_with_its_picture_a_tap_away(world: World) -> None:
     message = await world.answer("timeline")
     assert not [b for b in message.buttons() if b["custom_id"].startswith("nir:pos:")]
     lines = message.embeds[0]["description"].splitlines()[1:]
     assert [line.split("** · ")[0].strip("*") for line in lines] == [e.when for e in world.library.timeline]
-    (picture,) = message.attachments
-    assert picture["filename"] == "timeline.png" and picture["description"].startswith("Timeline of the 9 moments")
-    assert message.embeds[0]["image"]["url"] == "attachment://timeline.png"
-    # The source, then back: the picture comes back with the list, and the simulator refused nothing.
-    await world.press(message, source_of(message)["custom_id"])
+    assert not message.attachments and "image" not in message.embeds[0]
+    # The picture: the invoker's tap turns the message into it, drawn and attached as Discord shows it.
+    picture = next(b for b in message.buttons() if b["label"] == "Picture")
+    await world.press(message, picture["custom_id"])
     await message.wait_for(lambda m: m.revision >= 1)
-    assert message.embeds[0]["title"].startswith("Timeline") and not message.attachments
-    back = next(b for b in message.buttons() if b["label"] == "Back to the timeline")
+    (drawn,) = message.attachments
+    assert drawn["filename"] == "timeline.png" and drawn["description"].startswith("Timeline of the 9 moments")
+    assert drawn["content_type"] == "image/png"
+    assert message.embeds[0]["image"]["url"].endswith("/timeline.png")
+    fits(message)
+    # Back to the list: the picture goes, and the simulator refused nothing.
+    back = next(b for b in message.buttons() if b["label"] == "Back to the list")
     await world.press(message, back["custom_id"])
     await message.wait_for(lambda m: m.revision >= 2)
-    assert len(message.attachments) == 1
+    assert not message.attachments and message.embeds[0]["description"].splitlines()[1:] == lines
     fits(message)
+
+
+async def test_someone_elses_tap_on_picture_gets_them_their_own(world: World) -> None:
+    message = await world.answer("timeline")
+    other = world.sim.add_user("kim")
+    picture = next(b for b in message.buttons() if b["label"] == "Picture")
+    record = await world.press(message, picture["custom_id"], user=other)
+    # Acknowledged first while the picture is drawn (the first tap after a start), then answered in place.
+    copy = await record.wait_original(lambda m: not m.loading)
+    assert copy.ephemeral and len(copy.attachments) == 1 and message.revision == 0
 
 
 async def test_source_and_point_in_full_from_every_topic(world: World) -> None:
@@ -501,19 +514,23 @@ async def test_the_timeline_picture_goes_through_discord_and_is_redrawn_after_a_
 
     from bot.render import timeline_images
 
-    def uploaded(message: SimMessage) -> bytes:
+    async def uploaded(**options: Any) -> tuple[bytes, dict[str, Any]]:
+        message = await world.answer("timeline", options or None)
+        picture = next(b for b in message.buttons() if b["label"] == "Picture")
+        await world.press(message, picture["custom_id"])
+        await message.wait_for(lambda m: m.revision >= 1)
         (attachment,) = message.attachments
-        return world.sim.attachment_data[int(attachment["id"])][1]
+        return world.sim.attachment_data[int(attachment["id"])][1], attachment
 
     drawn = timeline_images.drawn
-    first = await world.answer("timeline")
-    again = await world.answer("timeline", {"private": True})
-    assert uploaded(first) == uploaded(again) and timeline_images.drawn <= drawn + 1  # once per library
-    picture = Image.open(io.BytesIO(uploaded(first)))
+    first, _ = await uploaded()
+    again, _ = await uploaded(private=True)
+    assert first == again and timeline_images.drawn <= drawn + 1  # once per library
+    picture = Image.open(io.BytesIO(first))
     assert picture.format == "PNG" and picture.width >= 800
     event = world.library.timeline[0]
     changed = dataclasses.replace(event, title="A title the picture did not have")
     await world.bot.apply_library(dataclasses.replace(world.library, timeline=(changed, *world.library.timeline[1:])))
-    after = await world.answer("timeline")
-    assert uploaded(after) != uploaded(first)
-    assert "A title the picture did not have" in after.attachments[0]["description"]
+    after, attachment = await uploaded()
+    assert after != first
+    assert "A title the picture did not have" in attachment["description"]

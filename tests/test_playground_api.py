@@ -14,7 +14,9 @@ from discord import app_commands
 from bot.app.endpoints import current_endpoints
 from bot.playground import NO_RESPONSE, Playground
 from bot.playground.server import STATIC_DIR
+from bot.playground.wire import message_json as wire_message
 from bot.settings import Settings, is_loopback
+from bot.simulator.rest import Upload
 
 OBJECTIVES_TITLE = "Objectives of NATO’s Involvement in Iraq"
 FIRST_POINT = "A self-sufficient security capacity"
@@ -37,6 +39,12 @@ async def post(http: aiohttp.ClientSession, path: str, body: dict[str, Any], sta
         data = await response.json()
         assert response.status == status, data
         return data
+
+
+async def get_message(http: aiohttp.ClientSession, message_id: str) -> dict[str, Any]:
+    async with http.get(f"/api/messages/{message_id}") as response:
+        assert response.status == 200
+        return (await response.json())["message"]
 
 
 def button(message: dict[str, Any], predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
@@ -102,6 +110,55 @@ async def test_autocomplete_is_answered_by_the_bots_handler(
     assert record.response is not None and record.response.type == 8
     everything = await post(http, "/api/autocomplete", {"command": "timeline", "option": "era", "value": ""})
     assert len(everything["choices"]) == len(playground.bot.library.timeline)
+
+
+async def test_the_timeline_picture_is_served_by_the_page_itself(
+    playground: Playground, http: aiohttp.ClientSession
+) -> None:
+    listed = (await post(http, "/api/invoke", {"command": "timeline"}))["message"]
+    assert listed["attachments"] == []
+    tap = button(listed, lambda c: c["label"] == "Picture")
+    await post(http, "/api/click", {"message_id": listed["id"], "custom_id": tap["custom_id"]})
+    # The first tap is acknowledged while the picture is drawn; the edit with it lands just after.
+    async with asyncio.timeout(5):
+        while not (message := await get_message(http, listed["id"]))["attachments"]:
+            await asyncio.sleep(0.05)
+    (picture,) = message["attachments"]
+    # The embed names the file as Discord lets it (attachment://), and the page loads it from its own origin,
+    # the only one its policy allows pictures from.
+    assert message["embeds"][0]["image"]["url"] == f"attachment://{picture['filename']}"
+    assert picture["url"].startswith("/api/attachments/") and picture["content_type"] == "image/png"
+    assert picture["description"]
+    async with http.get(picture["url"]) as response:
+        assert response.status == 200
+        assert response.content_type == "image/png"
+        assert "Content-Disposition" not in response.headers
+        body = await response.read()
+    assert body.startswith(b"\x89PNG") and len(body) == picture["size"]
+    unknown = picture["url"].replace(picture["id"], "1" + picture["id"])
+    async with http.get(unknown) as response:
+        assert response.status == 404
+    async with http.get("/api/attachments/x/timeline.png") as response:
+        assert response.status == 404
+
+
+async def test_a_file_that_is_no_picture_is_only_downloaded(playground: Playground) -> None:
+    channel = playground.sim.default_channel
+    sent = playground.sim.new_message(
+        channel_id=channel.id,
+        guild_id=channel.guild_id,
+        body={"content": "notes"},
+        uploads=[
+            Upload(field="files[0]", filename="notes.html", content_type="text/html", data=b"<script>alert(1)</script>")
+        ],
+        flags=0,
+        message_type=0,
+    )
+    url = wire_message(sent)["attachments"][0]["url"]
+    async with aiohttp.ClientSession(base_url=playground.url) as http, http.get(url) as response:
+        assert response.status == 200
+        assert response.headers["Content-Disposition"] == "attachment"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 async def test_a_click_by_the_invoker_turns_the_page(playground: Playground, http: aiohttp.ClientSession) -> None:

@@ -294,6 +294,17 @@ async def test_a_narrow_window_stays_readable(page: Page) -> None:
     box = await answer.locator(".embed").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     await screenshot(page, "playground-narrow.png")
+    # Its Picture button turns the answer into the picture, drawn inside the embed, loaded from the page's own
+    # origin, and fitting it.
+    await answer.get_by_role("button", name="Picture").click()
+    picture = answer.locator(".embed .embed-image img")
+    await expect(picture).to_be_visible()
+    await expect(picture).to_have_attribute("alt", re.compile(r"\w"))
+    assert await picture.evaluate("img => img.complete && img.naturalWidth") > 0
+    drawn = await picture.bounding_box()
+    assert drawn is not None and drawn["x"] + drawn["width"] <= box["x"] + box["width"]
+    assert await answer.locator(".attachments").count() == 0  # drawn once, in the embed, as Discord does
+    await screenshot(page, "playground-narrow-picture.png")
 
 
 async def test_every_first_answer_fits_one_phone_screen(browser: Browser) -> None:

@@ -13,6 +13,7 @@ from bot import limits
 from bot.content import Library, Topic
 from bot.render import (
     CONTENTS,
+    PICTURE,
     TIMELINE,
     Mentions,
     Reply,
@@ -28,6 +29,7 @@ from bot.render import (
     render_jump,
     render_key,
     render_notice,
+    render_picture,
     render_point,
     render_source,
     render_timeline,
@@ -259,8 +261,7 @@ def test_a_point_in_full_has_both_words_and_says_where_else(library: Library) ->
 
 
 def test_the_timeline_is_one_page_one_line_per_moment(library: Library) -> None:
-    image = TimelineImage("timeline.png", b"png", "alt", 1, 1)
-    reply = render_timeline(library, viewer=Viewer(USER), image=image)
+    reply = render_timeline(library, viewer=Viewer(USER))
     assert_fits(reply)
     assert len(timeline_pages(library)) == 1
     lines = (reply.embeds[0].description or "").splitlines()[1:]
@@ -268,13 +269,34 @@ def test_the_timeline_is_one_page_one_line_per_moment(library: Library) -> None:
     for line, event in zip(lines, library.timeline, strict=True):
         assert line.startswith(f"**{event.when}** · {event.title} · ")
         assert line.endswith(f" ¶{event.citation.paragraph}")
-    assert reply.embeds[0].image == "attachment://timeline.png"
-    assert reply.payload()["attachments"] == [{"id": 0, "filename": "timeline.png", "description": "alt"}]
-    assert reply.embeds[0].footer == (
+    # The list is the answer; its picture is a page of its own, one tap away.
+    assert reply.embeds[0].image is None and not reply.files
+    assert [b.label for b in reply.buttons()] == ["Source", "Picture"]
+    footer = (
         "Source: NATO’s involvement in Iraq › Historical context ¶1–3 · Overview ¶2–3 · Conclusion ¶1 · The future ¶1"
     )
+    assert reply.embeds[0].footer == footer
+    picture_id = next(b.custom_id for b in reply.buttons() if b.label == "Picture")
+    assert picture_id.startswith(f"nir:page:{PICTURE}:0:")
     menu = reply.selects()[0]
     assert [o.value for o in menu.options] == [event_target(e.id) for e in library.timeline]
+
+
+def test_the_timeline_picture_is_a_page_with_its_words(library: Library) -> None:
+    image = TimelineImage("timeline.png", b"png", "alt", 1, 1)
+    reply = render_picture(library, Viewer(USER), image)
+    assert_fits(reply)
+    embed = reply.embeds[0]
+    assert embed.image == "attachment://timeline.png"
+    assert reply.payload()["attachments"] == [{"id": 0, "filename": "timeline.png", "description": "alt"}]
+    assert embed.description == "The 9 moments the document names, in its order."
+    assert embed.footer == render_timeline(library, viewer=Viewer(USER)).embeds[0].footer
+    assert [b.label for b in reply.buttons()] == ["Back to the list", "Source"]
+    # Not drawn (it failed, or took too long): the page says so and points back at the list.
+    missing = render_picture(library, Viewer(USER), None)
+    assert_fits(missing)
+    assert missing.embeds[0].image is None and not missing.files
+    assert "could not be drawn" in (missing.embeds[0].description or "")
 
 
 @pytest.mark.parametrize("index", range(9))

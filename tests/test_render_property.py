@@ -27,6 +27,7 @@ from bot.render import (
     render_jump,
     render_key,
     render_notice,
+    render_picture,
     render_source,
     render_timeline,
     timeline_pages,
@@ -218,7 +219,9 @@ def test_every_payload_fits_every_limit(library: Library, user: int, private: bo
             check(source)
     image = TimelineImage("timeline.png", b"x", "alt " * 300, 1, 1)
     for page in range(len(timeline_pages(library)) + 1):
-        check(render_timeline(library, page, viewer=viewer, image=image))
+        check(render_timeline(library, page, viewer=viewer))
+    check(render_picture(library, viewer, image))
+    check(render_picture(library, viewer, None))
     check(render_source(library, TIMELINE, 0, viewer))  # type: ignore[arg-type]
     for index in {0, len(library.timeline) // 2, len(library.timeline) - 1}:
         event = render_event(library, index, viewer)

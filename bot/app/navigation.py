@@ -11,6 +11,7 @@ the bot's items will take, recognised from their own templates.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterable
@@ -18,8 +19,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 
 import discord
 
+from ..content import Library
 from ..ops.instrumentation import metrics_of
-from ..render import Reply, Viewer, render_jump, render_key, render_notice
+from ..render import PICTURE, Reply, Viewer, render_jump, render_key, render_notice, timeline_images
 from ..render import ids as custom_ids
 from . import replies
 from .lookup import bot_of, library_of, other_commands
@@ -34,6 +36,9 @@ STALE: Final = "That page is no longer in my library (it has been updated). Try 
 UNCLAIMED: Final = "That button belongs to an older version of me and no longer does anything. Run the command again."
 FAILED: Final = "Something went wrong on my side. It has been logged; please try again."
 POSITION: Final = "That is just the page number; use the arrows beside it."
+# How long a click waits for the timeline's picture, drawn once per library in a worker thread (usually in a
+# fraction of a second); the click is acknowledged first, so this is not bound by Discord's 3 s.
+PICTURE_WAIT: Final = 10.0
 
 
 class Navigation:
@@ -111,6 +116,8 @@ class PageButton(
     async def answer(self, interaction: discord.Interaction[ReferenceBot]) -> None:
         viewer, editing = self.viewer_for(interaction)
         library = library_of(interaction)
+        if self.key == PICTURE:
+            await draw_picture(interaction, library, editing)
         answer = render_key(library, self.key, self.page, viewer, others=other_commands(interaction))
         await self.show(interaction, answer, editing)
 
@@ -165,6 +172,22 @@ class JumpSelect(
 
 
 DYNAMIC_ITEMS: Final = (PageButton, PositionLabel, JumpSelect)
+
+
+async def draw_picture(interaction: discord.Interaction[ReferenceBot], library: Library, editing: bool) -> None:
+    """Have the timeline's picture drawn for this library, if it is not yet; the page says so when it could not
+    be. The first tap after a start or a reload is acknowledged before the drawing, as the answer may then take
+    longer than Discord waits for one."""
+    if timeline_images.ready(library) is not None:
+        return
+    if editing:
+        await replies.defer_update(interaction)
+    else:
+        await replies.defer(interaction, ephemeral=True)
+    try:
+        await asyncio.wait_for(timeline_images.get(library), PICTURE_WAIT)
+    except TimeoutError:
+        log.warning("the timeline picture took over %.0f s to draw; answered without it", PICTURE_WAIT)
 
 
 def _received(interaction: discord.Interaction[ReferenceBot]) -> None:

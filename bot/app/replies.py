@@ -137,6 +137,16 @@ async def defer(interaction: discord.Interaction[ReferenceBot], *, ephemeral: bo
         log.warning("interaction %s expired before it could be acknowledged", interaction.id)
 
 
+async def defer_update(interaction: discord.Interaction[ReferenceBot]) -> None:
+    """Acknowledge a click now and replace its message later with `edit`, for work that may outlast 3 s."""
+    if interaction.response.is_done():
+        return
+    try:
+        await first_response(interaction, interaction.response.defer())
+    except discord.NotFound:
+        log.warning("interaction %s expired before it could be acknowledged", interaction.id)
+
+
 async def reply_error(interaction: discord.Interaction[ReferenceBot], message: str) -> None:
     """A short private answer; the caller logs the details."""
     try:

@@ -52,6 +52,8 @@ CSP: Final = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+# Files the page may show as pictures; any other type is sent as a download, never rendered.
+INLINE_TYPES: Final = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 SECOND_USER: Final = ("alex", "Alex")
 ADMINISTRATOR: Final = 1 << 3
 # A page that stops reading (a frozen tab, a stalled link) is dropped after this many unsent events; it
@@ -331,6 +333,7 @@ class Playground:
         app.router.add_get("/api/messages", self._get_messages)
         app.router.add_get("/api/messages/{message_id}", self._get_message)
         app.router.add_get("/api/content", self._get_content)
+        app.router.add_get("/api/attachments/{attachment_id}/{filename}", self._get_attachment)
         app.router.add_get("/api/events", self._events)
         app.router.add_post("/api/invoke", self._invoke)
         app.router.add_post("/api/autocomplete", self._autocomplete)
@@ -519,6 +522,20 @@ class Playground:
 
     async def _get_message(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"message": wire.message_json(self._message(request.match_info["message_id"]))})
+
+    async def _get_attachment(self, request: web.Request) -> web.StreamResponse:
+        """A file sent with a message of this channel: a picture drawn inline, anything else downloaded."""
+        raw = request.match_info["attachment_id"]
+        attachment_id = int(raw) if raw.isdigit() else 0
+        sent = any(str(attachment_id) == a.get("id") for m in self.channel_messages() for a in m.attachments)
+        blob = self.sim.attachment_data.get(attachment_id) if sent else None
+        if blob is None:
+            raise ApiError(404, f"no attachment {raw}")
+        content_type, data = blob
+        response = web.Response(body=data, content_type=content_type or "application/octet-stream")
+        if content_type not in INLINE_TYPES:
+            response.headers["Content-Disposition"] = "attachment"
+        return response
 
     async def _get_content(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"content": self.content})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from bot.content import Problem
 from bot.ops.reload import ReloadResult
@@ -64,6 +65,22 @@ def commands_json(scopes: Iterable[Iterable[Mapping[str, Any]]]) -> list[dict[st
     return [seen[name] for name in sorted(seen)]
 
 
+# Where the page fetches a message's file from: its own origin, since its CSP loads images from nowhere else.
+ATTACHMENT_PATH = "/api/attachments/{id}/{filename}"
+
+
+def attachment_json(attachment: Mapping[str, Any]) -> dict[str, Any]:
+    """A file sent with a message, with the playground's own address for it in place of the simulator's."""
+    return {
+        "id": str(attachment["id"]),
+        "filename": attachment["filename"],
+        "content_type": attachment.get("content_type") or "",
+        "size": attachment.get("size", 0),
+        "description": attachment.get("description") or "",
+        "url": ATTACHMENT_PATH.format(id=attachment["id"], filename=quote(str(attachment["filename"]))),
+    }
+
+
 def _iso(moment: datetime.datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(datetime.UTC).isoformat()
 
@@ -94,6 +111,7 @@ def message_json(message: SimMessage) -> dict[str, Any]:
         },
         "content": message.content,
         "embeds": message.embeds,
+        "attachments": [attachment_json(a) for a in message.attachments],
         "components": message.components,
         "flags": message.flags,
         "ephemeral": message.ephemeral,

@@ -4,8 +4,9 @@
     nir:pos:<key>:<page>:<user>:<private>           the disabled "n/m" label (Discord wants every id unique)
     nir:jump:<key>:<user>:<private>                 the jump menu; each option's value is a `Target`
 
-<key> names what is paged: a topic id, `@timeline` or `@topics`; `^` before a topic id or `@timeline` names the
-source paragraphs that answer stands on (the "Source" button opens its first page). A jump-menu value is a
+<key> names what is paged: a topic id, `@timeline`, `@picture` (the timeline drawn) or `@topics`; `^` before a
+topic id or `@timeline` names the source paragraphs that answer stands on (the "Source" button opens its first
+page). A jump-menu value is a
 topic key, `@<event key>` (that moment in full) or `<topic key>#<n>` (point n of that topic in full). Ids too
 long to fit are replaced by a stable hash (`~` + 16 hex digits), so a click still finds its topic after a restart or a
 reload. <user> is the invoker's id; <private> is 1 when the message is ephemeral.
@@ -24,6 +25,7 @@ from .mentions import NO_COMMAND_IDS, Mentions
 
 PREFIX: Final = "nir"
 TIMELINE: Final = "@timeline"
+PICTURE: Final = "@picture"
 CONTENTS: Final = "@topics"
 EVENT_MARK: Final = "@"
 SOURCE_MARK: Final = "^"
@@ -35,7 +37,7 @@ MAX_PAGE_DIGITS: Final = 6
 Slot = Literal["f", "p", "n", "l"]
 
 _ITEM_KEY: Final = rf"(?:~[0-9a-f]{{16}}|[a-z0-9-]{{1,{MAX_PLAIN_KEY}}})"
-KEY_PATTERN: Final = rf"(?:@timeline|@topics|\^@timeline|\^?{_ITEM_KEY})"
+KEY_PATTERN: Final = rf"(?:@timeline|@picture|@topics|\^@timeline|\^?{_ITEM_KEY})"
 _USER: Final = r"[0-9]{1,20}"
 _PLAIN_KEY: Final = re.compile(rf"[a-z0-9-]{{1,{MAX_PLAIN_KEY}}}")
 PAGE_TEMPLATE: Final = (

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 
 from ..content import Library
 from .full import render_event, render_point
-from .ids import CONTENTS, EVENT_MARK, POINTS_MARK, SOURCE_MARK, TIMELINE, Viewer, find_by_key
+from .ids import CONTENTS, EVENT_MARK, PICTURE, POINTS_MARK, SOURCE_MARK, TIMELINE, Viewer, find_by_key
 from .meta import render_contents
 from .model import Reply
 from .source import render_source
-from .timeline import event_cite, render_timeline, timeline_pages
+from .timeline import event_cite, render_picture, render_timeline, timeline_pages
 from .timeline_image import timeline_images
 from .topic import render_topic, topic_pages
 
@@ -23,8 +23,10 @@ def render_key(
     `others` are the non-topic commands, listed by the table of contents (see `render_contents`).
     """
     if key == TIMELINE:
-        # A click cannot wait for a picture: it comes along when it has been drawn (the command draws it).
-        return render_timeline(library, page, viewer=viewer, image=timeline_images.ready(library))
+        return render_timeline(library, page, viewer=viewer)
+    if key == PICTURE:
+        # Rendering does not wait: the click that asks for the picture draws it first (`draw_picture`).
+        return render_picture(library, viewer, timeline_images.ready(library))
     if key == CONTENTS:
         return render_contents(library, page, viewer=viewer, others=others)
     if key.startswith(SOURCE_MARK):

@@ -1,5 +1,8 @@
-"""The timeline on one page: every moment the document names, one line each, in its order and its words, with
-the picture of it attached; each moment opens in full from the menu."""
+"""The timeline on one page: every moment the document names, one line each, in its order and its words; each
+moment opens in full from the menu, and the picture of them all is one tap away.
+
+The picture is a page of its own rather than part of the list: drawn under the list, it made the answer taller
+than a phone's screen (916 px at 390 wide, where the chat shows 740), and it says nothing the list does not."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ from typing import Final
 from .. import limits
 from ..content import Library, TimelineEvent
 from ..text import clip, squash
-from .ids import TIMELINE, Viewer, event_target, jump_id, key_of
-from .model import ActionRow, Attachment, Embed, Field, Reply, Select, SelectOption
+from .ids import PICTURE, TIMELINE, Viewer, event_target, jump_id, key_of, page_id
+from .model import ActionRow, Attachment, Button, Embed, Field, Reply, Select, SelectOption
 from .pages import MARK, Entry, footer, nav_row, option, pack_lines, unique_options
 from .reading import READING_BUDGET, says_again, shown
-from .source import source_button
+from .source import back_button, source_button
 from .text import source_name
 from .timeline_image import ALT_TEXT, TimelineImage
 
@@ -22,6 +25,8 @@ WHEN_ROOM: Final = 60
 TITLE_ROOM: Final = 70
 INTRO_ROOM: Final = 200
 EMPTY: Final = "The document names no moments in time."
+PICTURE_LABEL: Final = "Picture"
+NO_PICTURE: Final = "The picture could not be drawn just now; the list has every moment. Try again in a moment."
 _NO_FIELD: Final = Field("", "")
 
 
@@ -102,16 +107,9 @@ def _menu_id(viewer: Viewer) -> str:
     return jump_id(TIMELINE, viewer)
 
 
-def render_timeline(
-    library: Library,
-    page: int = 0,
-    *,
-    viewer: Viewer,
-    image: TimelineImage | None = None,
-    focus: int | None = None,
-) -> Reply:
-    """Page `page` of the timeline (there is one, but for a pack of very many moments), the picture attached;
-    with `focus` (an event index) the page listing that event, the event marked with "▶"."""
+def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, focus: int | None = None) -> Reply:
+    """Page `page` of the timeline (there is one, but for a pack of very many moments); with `focus` (an event
+    index) the page listing that event, the event marked with "▶"."""
     pages = timeline_pages(library)
     if focus is not None and 0 <= focus < len(library.timeline):
         page = event_page(library, focus)
@@ -126,15 +124,33 @@ def render_timeline(
         description=clip(description, limits.EMBED_DESCRIPTION),
         colour=library.pack.colour,
         footer=footer(source_name(library), cites, None),
-        image=f"attachment://{image.filename}" if image is not None else None,
     )
     rows: list[ActionRow] = []
     if len(pages) > 1:
         rows.append(nav_row(TIMELINE, page, len(pages), viewer))
     if library.timeline:
-        rows.append(ActionRow((source_button(TIMELINE, viewer, "Source"),)))
+        rows.append(ActionRow((source_button(TIMELINE, viewer, "Source"), picture_button(viewer))))
     jumps = timeline_jumps(library, indices)
     if jumps:
         rows.append(ActionRow((Select(_menu_id(viewer), MENU_PLACEHOLDER, jumps),)))
+    return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private)
+
+
+def picture_button(viewer: Viewer) -> Button:
+    return Button(page_id(PICTURE, 0, viewer, "f"), PICTURE_LABEL)
+
+
+def render_picture(library: Library, viewer: Viewer, image: TimelineImage | None) -> Reply:
+    """The timeline drawn, with its words for readers who cannot see it; `image` None: it could not be drawn."""
+    pages = timeline_pages(library)
+    cites = [_cited(library, library.timeline[i]) for indices in pages for i in indices]
+    embed = Embed(
+        title=TITLE,
+        description=_intro(library) if image is not None else NO_PICTURE,
+        colour=library.pack.colour,
+        footer=footer(source_name(library), cites, None),
+        image=f"attachment://{image.filename}" if image is not None else None,
+    )
+    row = ActionRow((back_button(TIMELINE, "the list", viewer), source_button(TIMELINE, viewer, "Source")))
     files = (Attachment(image.filename, image.data, clip(image.description, ALT_TEXT)),) if image else ()
-    return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private, files=files)
+    return Reply(embeds=(embed,), rows=(row,), ephemeral=viewer.private, files=files)

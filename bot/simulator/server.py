@@ -6,6 +6,7 @@ import asyncio
 import copy
 import datetime
 import logging
+import mimetypes
 import secrets
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -90,6 +91,14 @@ APP_FLAG_GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19
 APP_FLAG_APPLICATION_COMMAND_BADGE = 1 << 23
 GUILD_MESSAGES_INTENT = 1 << 9
 DIRECT_MESSAGES_INTENT = 1 << 12
+
+
+def media_type(sent: str, filename: str) -> str:
+    """An attachment's `content_type` as Discord reports it: a client such as discord.py sends every file as
+    application/octet-stream, and Discord names the type from the file's name instead."""
+    if sent and sent != "application/octet-stream":
+        return sent
+    return mimetypes.guess_type(filename, strict=True)[0] or "application/octet-stream"
 
 
 class DiscordSimulator:
@@ -419,9 +428,10 @@ class DiscordSimulator:
         result = []
         for index, upload in enumerate(uploads):
             attachment_id = self.snowflakes.make()
-            self.attachment_data[attachment_id] = (upload.content_type, upload.data)
             meta = described.get(str(index), {})
             filename = str(meta.get("filename") or upload.filename)
+            content_type = media_type(upload.content_type, filename)
+            self.attachment_data[attachment_id] = (content_type, upload.data)
             url = f"{self.base_url}/attachments/{channel_id}/{attachment_id}/{filename}"
             attachment = {
                 "id": str(attachment_id),
@@ -429,7 +439,7 @@ class DiscordSimulator:
                 "size": len(upload.data),
                 "url": url,
                 "proxy_url": url,
-                "content_type": upload.content_type,
+                "content_type": content_type,
             }
             if meta.get("description"):
                 attachment["description"] = meta["description"]

@@ -198,7 +198,44 @@ function contextLine(message) {
   return line;
 }
 
-function renderEmbed(embed) {
+// An embed's picture names a file sent with its message (`attachment://name`), as the bot's timeline does;
+// Discord then draws that file inside the embed and not again below the message.
+function attachmentNamed(message, url) {
+  const prefix = "attachment://";
+  if (typeof url !== "string" || !url.startsWith(prefix)) return null;
+  return (message.attachments || []).find((file) => file.filename === url.slice(prefix.length)) || null;
+}
+
+function picture(file, className) {
+  const img = make("img");
+  Object.assign(img, { src: file.url, alt: file.description || file.filename, loading: "lazy", decoding: "async" });
+  const link = make("a", className, [img]);
+  Object.assign(link, { href: file.url, target: "_blank", rel: "noopener noreferrer" });
+  return link;
+}
+
+function embedImage(message, embed) {
+  const url = embed.image?.url;
+  if (!url) return null;
+  const file = attachmentNamed(message, url);
+  if (file) return picture(file, "embed-image");
+  // Pictures from elsewhere are not loaded here (the page fetches nothing from other sites): a link stands in.
+  const href = safeUrl(url);
+  if (!href) return null;
+  const link = make("a", "embed-image-link", [`Image: ${href}`]);
+  Object.assign(link, { href, target: "_blank", rel: "noopener noreferrer nofollow" });
+  return link;
+}
+
+function renderFile(file) {
+  if (file.content_type.startsWith("image/")) return picture(file, "attachment-image");
+  const size = file.size >= 1024 ? `${(file.size / 1024).toFixed(1)} KB` : `${file.size} bytes`;
+  const link = make("a", "attachment-file", [make("span", "attachment-name", [file.filename]), make("span", "attachment-size", [size])]);
+  Object.assign(link, { href: file.url, download: file.filename, rel: "noopener" });
+  return link;
+}
+
+function renderEmbed(embed, message) {
   const node = make("article", "embed");
   if (embed.color !== undefined && embed.color !== null) node.style.setProperty("--embed-color", hex(embed.color));
   const grid = make("div", "embed-grid");
@@ -239,6 +276,8 @@ function renderEmbed(embed) {
     }
     grid.append(fields);
   }
+  const image = embedImage(message, embed);
+  if (image) grid.append(image);
   if (embed.footer?.text || embed.timestamp) {
     const parts = [];
     if (embed.footer?.text) parts.push(make("span", "embed-footer-text", [embed.footer.text]));
@@ -461,7 +500,10 @@ function renderMessage(message) {
     body.append(content);
   }
   if (message.error) body.append(make("div", "message-content is-error", [message.error]));
-  if (message.embeds?.length) body.append(make("div", "embeds", message.embeds.map(renderEmbed)));
+  const inEmbeds = new Set((message.embeds || []).map((embed) => attachmentNamed(message, embed.image?.url)));
+  const files = (message.attachments || []).filter((file) => !inEmbeds.has(file));
+  if (files.length) body.append(make("div", "attachments", files.map(renderFile)));
+  if (message.embeds?.length) body.append(make("div", "embeds", message.embeds.map((embed) => renderEmbed(embed, message))));
   if (message.components?.length) body.append(renderComponents(message, message.components));
   body.append(make("div", "interaction-failed"));
   if (message.ephemeral) body.append(ephemeralNote(message));
