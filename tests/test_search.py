@@ -214,6 +214,24 @@ def test_no_correction_replaces_an_absent_word_by_a_real_english_word(index: Sea
             assert not is_english(original), (original, used)
 
 
+def test_the_english_words_read_from_the_file_are_wordfreq_s_own() -> None:
+    # The list is read straight from wordfreq's data file, skipping its import: it must be the same set as
+    # wordfreq's own reading of that file gives, and wordfreq's API is the fallback should the file move.
+    import itertools
+
+    from wordfreq import get_frequency_list
+
+    from bot.search.lexicon import _ENGLISH_BUCKETS, english_words
+
+    buckets = get_frequency_list("en")
+    try:
+        assert english_words() == frozenset(itertools.chain.from_iterable(buckets[: _ENGLISH_BUCKETS + 1]))
+    finally:
+        get_frequency_list.cache_clear()
+    assert {"glance", "insurgency", "france"} <= english_words()
+    assert not {"insurgancy", "goverment"} & english_words()
+
+
 def test_stop_words_neither_match_nor_highlight(index: SearchIndex) -> None:
     assert index.search("the and was what") == []
     for query in ("what was the role of the united states", "why did nato go", "and the insurgency was"):

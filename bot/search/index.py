@@ -133,7 +133,7 @@ class SearchIndex:
             self._build_documents()
             self._build_names()
         self._lexicon, self._name_lexicon = self._vocabularies()
-        # wordfreq reads its word list on first use (a few hundred ms, once per process): here, not in the first
+        # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
         is_english("nato")
         log.debug(
