@@ -6,10 +6,10 @@ Two structures are built at once:
 
 - an in-memory SQLite FTS5 table with one row per topic (title, summary, aliases), per key point (heading,
   text and quote, the questions it answers) and per timeline event, with a porter stemmer so plurals match;
-- word tables (FTS5 again, unstemmed, without positions) over all that text and over the names alone
-  (titles, short names, choices, aliases, event titles and wordings): their vocabularies drive typo
-  correction and prefix expansion (rapidfuzz edit distance), and the name table finds autocomplete
-  candidates, which rapidfuzz then re-scores against the whole query.
+- vocabularies (FTS5 again, unstemmed, without positions) of all that text and of the names alone (titles,
+  short names, choices, aliases, event titles and wordings): they drive typo correction and prefix expansion
+  (rapidfuzz edit distance). The name table stays, to find autocomplete candidates, which rapidfuzz then
+  re-scores against the whole query; the table of all the words is dropped once its vocabulary is read.
 
 User input is never handed to FTS5 as syntax: it is split into words here, each word quoted, and the query
 expression assembled from those quoted words only, so quotes, `*`, `NEAR`, `AND`/`OR`/`NOT`, parentheses, `-`,
@@ -26,6 +26,7 @@ question, on the document's time words. Only hits within reach of the best one a
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import math
@@ -35,8 +36,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process, utils
 
@@ -91,22 +91,27 @@ _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 _STOPWORDS: Final = STOPWORDS
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):
+    """What one row of `docs` is; made from its rowid when asked (`SearchIndex._row`), never stored."""
+
     kind: Kind
     target: str
     topic: str
     point: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
+class _Name(NamedTuple):
     kind: Kind
     target: str
     text: str
-    processed: str
     alias: bool
     order: int
+
+
+# Per row, whether it holds one of the document's time words: not yet read, no, or yes.
+_UNREAD: Final = 0
+_UNTIMED: Final = 1
+_TIMED: Final = 2
 
 
 # -- the index --------------------------------------------------------------------------------------------
@@ -123,22 +128,31 @@ class SearchIndex:
         # The connection is only ever used under this lock; it may be built in one thread and read in another.
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._rows: list[_Row] = []
-        # Per row: whether it holds one of the document's time words, for "when" questions.
-        self._timed: list[bool] = []
+        # Rows are numbered in document order: each topic's own row, then one per key point; then the events.
+        # The rowid of each topic's own row is all that is kept: `_row` works out the rest.
+        self._topic_rowids: list[int] = []
+        rowid = 1
+        for topic in library.topics:
+            self._topic_rowids.append(rowid)
+            rowid += 1 + len(topic.points)
+        self._first_event_rowid = rowid
+        self._row_count = rowid - 1 + len(library.timeline)
+        # Whether a row holds one of the document's time words, read only for rows a "when" question scores.
+        self._timed = bytearray(self._row_count)
         # A query that is exactly a topic's name or alias, or an event's title, names what it wants.
         self._exact: dict[str, list[int]] = {}
         self._names: list[_Name] = []
         with self._db:
             self._build_documents()
             self._build_names()
-        self._lexicon, self._name_lexicon = self._vocabularies()
+        self._lexicon = self._vocabulary()
+        self._name_lexicon = self._fts_vocabulary("main", "names")
         # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
         is_english("nato")
         log.debug(
             "search index: %d rows, %d names, %d words in %.1f ms",
-            len(self._rows),
+            self._row_count,
             len(self._names),
             len(self._lexicon.frequency),
             (time.perf_counter() - started) * 1000,
@@ -160,37 +174,12 @@ class SearchIndex:
             "INSERT INTO docs(docs, rank) VALUES ('rank', ?)",
             (f"bm25({_WEIGHT_TITLE}, {_WEIGHT_BODY}, {_WEIGHT_ASKS}, {_WEIGHT_ALIASES})",),
         )
-        for topic in self.library.topics:
-            for name in (topic.title, topic.short, topic.choice, topic.command, *topic.aliases):
-                self._remember_name(name, len(self._rows) + 1)
-            self._rows.append(_Row(Kind.TOPIC, topic.id, topic.id, None))
-            self._rows.extend(_Row(Kind.TOPIC, topic.id, topic.id, i) for i in range(len(topic.points)))
-            self._timed.append(False)
-            self._timed.extend(bool(TIME_WORDS.search(f"{p.heading} {p.quote}")) for p in topic.points)
-        self._first_event_rowid = len(self._rows) + 1
-        for event in self.library.timeline:
-            self._remember_name(event.title, len(self._rows) + 1)
-            self._rows.append(_Row(Kind.EVENT, event.id, event.topic, self._point_of_event(event)))
-            # An event is a moment of the document's own: always an answer to "when".
-            self._timed.append(True)
-        # Records are generated twice rather than kept: in a large pack they would be most of the peak memory.
         self._db.executemany(
             "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", self._records()
         )
-        # The words as written, unstemmed, for typo correction and prefix expansion. SQLite splits them the
-        # way the index does, several times faster than a regular expression in Python would. Contentless and
-        # without positions, as only its vocabulary is ever read.
-        self._db.execute(
-            "CREATE VIRTUAL TABLE words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', "
-            "content = '', detail = none, columnsize = 0)"
-        )
-        self._db.executemany(
-            "INSERT INTO words(rowid, text) VALUES (?, ?)",
-            ((rowid, f"{title}\n{body}\n{asks}\n{aliases}") for rowid, title, body, asks, aliases in self._records()),
-        )
 
     def _records(self) -> Iterator[tuple[int, str, str, str, str]]:
-        """(rowid, title, body, asks, aliases) of every row, in the order of `self._rows`."""
+        """(rowid, title, body, asks, aliases) of every row, in rowid order."""
         rowid = 0
         for topic in self.library.topics:
             rowid += 1
@@ -205,14 +194,37 @@ class SearchIndex:
             rowid += 1
             yield rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
 
-    def _vocabularies(self) -> tuple[Lexicon, Lexicon]:
-        """The lexicon of all the text, and that of the names alone, with the number of rows holding each word."""
-        lexicons: list[Lexicon] = []
-        for table in ("words", "names"):
-            self._db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab(main, {table}, 'row')")
+    def _vocabulary(self) -> Lexicon:
+        """The words of all the text as written, unstemmed, for typo correction and prefix expansion.
+
+        SQLite splits them the way the index does, several times faster than a regular expression in Python
+        would, reading the text back from `docs` rather than from Python. The table is a scratch database of
+        its own, contentless and without positions, dropped once its vocabulary is read: nothing else ever
+        queries it, and kept it would hold an index of every word for the index's lifetime.
+        """
+        self._db.execute("ATTACH DATABASE ':memory:' AS scratch")
+        try:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE scratch.words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', "
+                "content = '', detail = none, columnsize = 0)"
+            )
+            with self._db:
+                self._db.execute(
+                    "INSERT INTO scratch.words(rowid, text) SELECT rowid, "
+                    "title || char(10) || body || char(10) || asks || char(10) || aliases FROM docs"
+                )
+            return self._fts_vocabulary("scratch", "words")
+        finally:
+            self._db.execute("DETACH DATABASE scratch")
+
+    def _fts_vocabulary(self, schema: str, table: str) -> Lexicon:
+        """The lexicon of an FTS5 table: its words, with the number of rows holding each."""
+        self._db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab({schema}, {table}, 'row')")
+        try:
             rows = self._db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
-            lexicons.append(Lexicon(Counter(dict(rows))))
-        return lexicons[0], lexicons[1]
+        finally:
+            self._db.execute(f"DROP TABLE temp.{table}_vocab")
+        return Lexicon(Counter(dict(rows)))
 
     def _remember_name(self, name: str | None, rowid: int) -> None:
         if name:
@@ -231,39 +243,67 @@ class SearchIndex:
         return None
 
     def _build_names(self) -> None:
-        records: dict[Kind, list[tuple[int, str]]] = {Kind.TOPIC: [], Kind.EVENT: []}
-
-        def add(kind: Kind, target: str, text: str, *, alias: bool, order: int) -> None:
-            records[kind].append((len(self._names), text))
-            self._names.append(_Name(kind, target, text, utils.default_process(text), alias, order))
-
-        for order, topic in enumerate(self.library.topics):
-            seen: set[str] = set()
-            for text, alias in (
-                (topic.title, False),
-                (topic.short, False),
-                (topic.choice or "", False),
-                (topic.command or "", False),
-                *((a, True) for a in topic.aliases),
-            ):
-                key = text.casefold()
-                if text and key not in seen:
-                    seen.add(key)
-                    add(Kind.TOPIC, topic.id, text, alias=alias, order=order)
-        for order, event in enumerate(self.library.timeline):
-            add(Kind.EVENT, event.id, event.title, alias=False, order=order)
-            add(Kind.EVENT, event.id, event.when, alias=True, order=order)
         # Names have a table of their own, so finding one never wades through the words of every quote; a
         # name's rowid there is its index in `self._names`, plus one.
         self._db.execute(
             f"CREATE VIRTUAL TABLE names USING fts5({', '.join(_NAME_COLUMNS.values())}, "
             "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = column, columnsize = 0)"
         )
-        for kind, rows in records.items():
+        names = self._names
+        for order, topic in enumerate(self.library.topics):
+            rowid = self._topic_rowids[order]
+            seen: set[str] = set()
+            for text, alias in (
+                (topic.title, False),
+                (topic.short, False),
+                (topic.choice, False),
+                (topic.command, False),
+                *((a, True) for a in topic.aliases),
+            ):
+                if not text:
+                    continue
+                self._remember_name(text, rowid)
+                key = text.casefold()
+                if key not in seen:
+                    seen.add(key)
+                    names.append(_Name(Kind.TOPIC, topic.id, text, alias, order))
+        topic_names = len(names)
+        for order, event in enumerate(self.library.timeline):
+            self._remember_name(event.title, self._first_event_rowid + order)
+            names.append(_Name(Kind.EVENT, event.id, event.title, False, order))
+            names.append(_Name(Kind.EVENT, event.id, event.when, True, order))
+        for kind, first, last in ((Kind.TOPIC, 0, topic_names), (Kind.EVENT, topic_names, len(names))):
             self._db.executemany(
                 f"INSERT INTO names(rowid, {_NAME_COLUMNS[kind]}) VALUES (?, ?)",
-                ((index + 1, text) for index, text in rows),
+                ((index + 1, names[index].text) for index in range(first, last)),
             )
+
+    def _row(self, rowid: int) -> _Row:
+        """What the row `rowid` of `docs` is: a topic's own row, one of its key points, or an event."""
+        if rowid >= self._first_event_rowid:
+            event = self.library.timeline[rowid - self._first_event_rowid]
+            return _Row(Kind.EVENT, event.id, event.topic, self._point_of_event(event))
+        position = bisect.bisect_right(self._topic_rowids, rowid) - 1
+        topic = self.library.topics[position]
+        offset = rowid - self._topic_rowids[position]
+        return _Row(Kind.TOPIC, topic.id, topic.id, offset - 1 if offset else None)
+
+    def _is_timed(self, rowid: int) -> bool:
+        """Whether the row holds one of the document's time words, read on first asking and then kept."""
+        flag = self._timed[rowid - 1]
+        if flag == _UNREAD:
+            row = self._row(rowid)
+            if row.kind is Kind.EVENT:
+                # An event is a moment of the document's own: always an answer to "when".
+                timed = True
+            elif row.point is None:
+                timed = False
+            else:
+                point = self.library.topic(row.topic).points[row.point]
+                timed = bool(TIME_WORDS.search(f"{point.heading} {point.quote}"))
+            flag = _TIMED if timed else _UNTIMED
+            self._timed[rowid - 1] = flag
+        return flag == _TIMED
 
     # -- full-text search
 
@@ -410,7 +450,7 @@ class SearchIndex:
         for group in groups:
             found = self._rows_matching(self._expression([group], "OR"), rowids)
             # A word few rows hold says more about which row answers than one most rows hold.
-            weight = math.log(1 + len(self._rows) / max(1, len(found)))
+            weight = math.log(1 + self._row_count / max(1, len(found)))
             total += weight
             for rowid in found:
                 cover[rowid] = cover.get(rowid, 0.0) + weight
@@ -418,14 +458,14 @@ class SearchIndex:
         # as with single words, a pair few rows hold counts for more ("Iraq War" is in every other row).
         near: dict[int, float] = {}
         pairs = list(itertools.pairwise(groups))
-        rarest = math.log(1 + len(self._rows))
+        rarest = math.log(1 + self._row_count)
         for first, second in pairs:
             combinations = list(itertools.islice(itertools.product(first, second), NEAR_COMBINATIONS))
             close = " OR ".join(f"NEAR({_quote(a)} {_quote(b)}, {NEAR_TOKENS})" for a, b in combinations)
             phrase = " OR ".join(_quote(f"{a} {b}") for a, b in combinations)
             for expression in (close, phrase):
                 found = self._rows_matching(expression, rowids)
-                weight = 0.5 * math.log(1 + len(self._rows) / max(1, len(found))) / rarest
+                weight = 0.5 * math.log(1 + self._row_count / max(1, len(found))) / rarest
                 for rowid in found:
                     near[rowid] = near.get(rowid, 0.0) + weight
         best = max(-rank for _, rank in candidates) or 1.0
@@ -434,7 +474,7 @@ class SearchIndex:
             score = SCORE_COVER * cover.get(rowid, 0.0) / (total or 1.0) + SCORE_BM25 * -rank / best
             if pairs:
                 score += SCORE_NEAR * near.get(rowid, 0.0) / len(pairs)
-            if question.asks_when and self._timed[rowid - 1]:
+            if question.asks_when and self._is_timed(rowid):
                 score += SCORE_WHEN
             scored.append((rowid, score))
         return sorted(scored, key=lambda item: (-item[1], item[0]))
@@ -449,7 +489,7 @@ class SearchIndex:
         floor = scored[0][1] * RELEVANT
         best_point: dict[str, int] = {}
         for rowid, _score in scored:
-            row = self._rows[rowid - 1]
+            row = self._row(rowid)
             if row.kind is Kind.TOPIC and row.point is not None:
                 best_point.setdefault(row.topic, row.point)
         chosen: list[tuple[int, int | None, float]] = []
@@ -457,7 +497,7 @@ class SearchIndex:
         for rowid, score in scored:
             if score < floor or len(chosen) >= limit:
                 break
-            row = self._rows[rowid - 1]
+            row = self._row(rowid)
             point = row.point
             if row.kind is Kind.TOPIC and point is None:
                 point = best_point.get(row.topic, 0) if self.library.topic(row.topic).points else None
@@ -477,7 +517,7 @@ class SearchIndex:
         return (row.topic, topic.points[point].citation.paragraph) if point is not None else (row.topic, None)
 
     def _hit(self, rowid: int, point: int | None, score: float, snippet: str | None) -> Hit:
-        row = self._rows[rowid - 1]
+        row = self._row(rowid)
         citation: Citation | None
         if row.kind is Kind.EVENT:
             citation = self._events[row.target].citation
@@ -532,7 +572,7 @@ class SearchIndex:
 
     def _plain_body(self, rowid: int) -> str:
         """A row's body as indexed, for a row matched only by its heading, questions or aliases."""
-        row = self._rows[rowid - 1]
+        row = self._row(rowid)
         if row.kind is Kind.EVENT:
             event = self._events[row.target]
             return f"{event.text}\n{event.quote}"
@@ -597,14 +637,16 @@ class SearchIndex:
             return []
         typed = utils.default_process(" ".join(terms))
         names = [self._names[i] for i in indexes]
+        # Names are processed here, for the few candidates, rather than for every name at build time.
+        processed = [utils.default_process(n.text) for n in names]
         # One call scores every candidate in C; the loop below only adjusts and keeps each target's best.
-        scored = process.extract(typed, [n.processed for n in names], scorer=fuzz.WRatio, processor=None, limit=None)
+        scored = process.extract(typed, processed, scorer=fuzz.WRatio, processor=None, limit=None)
         best: dict[tuple[Kind, str], tuple[float, _Name]] = {}
-        for _text, score, position in scored:
+        for text, score, position in scored:
             name = names[position]
-            if name.processed == typed:
+            if text == typed:
                 score += 30
-            elif name.processed.startswith(typed):
+            elif text.startswith(typed):
                 score += 15
             if name.alias:
                 # The entry's own name reads better than an alias when both match equally well.
@@ -626,9 +668,9 @@ class SearchIndex:
             first_rowid=first,
             # bm25 first scans every row holding each word, to weigh it; in a very large pack that alone
             # would spend the keystroke's budget, so there the matches come in document order instead.
-            ranked=len(self._rows) <= AUTOCOMPLETE_RANKED_ROWS,
+            ranked=self._row_count <= AUTOCOMPLETE_RANKED_ROWS,
         )
-        return (self._rows[rowid - 1] for rowid, _ in found)
+        return (self._row(rowid) for rowid, _ in found)
 
     # -- autocomplete
 
