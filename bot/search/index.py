@@ -40,7 +40,7 @@ from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process, utils
 
-from ..content.models import Citation, Library, TimelineEvent, Topic
+from ..content.models import Citation, Library, Point, TimelineEvent, Topic
 from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
 from ..text import clean_text, clip, escape_markdown
 from .lexicon import Lexicon, is_english, likely_typo
@@ -108,6 +108,25 @@ class _Name(NamedTuple):
     order: int
 
 
+# A row's text as indexed: title, body, asks, aliases.
+_Fields = tuple[str, str, str, str]
+
+
+def _topic_fields(topic: Topic) -> _Fields:
+    names = " ".join(n for n in (topic.title, topic.short, topic.choice, topic.command) if n)
+    # A newline between aliases lets the highlighter show which alias matched.
+    return names, topic.summary, "", "\n".join(topic.aliases)
+
+
+def _point_fields(point: Point) -> _Fields:
+    # The quote comes last in the body: its sentences are what an answer shows.
+    return point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
+
+
+def _event_fields(event: TimelineEvent) -> _Fields:
+    return f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
+
+
 # Per row, whether it holds one of the document's time words: not yet read, no, or yes.
 _UNREAD: Final = 0
 _UNTIMED: Final = 1
@@ -166,39 +185,62 @@ class SearchIndex:
         return topic.short
 
     def _build_documents(self) -> None:
+        # The text is indexed but not stored: FTS5 reads it back, for the few rows an answer highlights, from
+        # a view whose columns `_record` makes again from the library. Stored, it would be a second copy of
+        # every quote, as large as the library's own.
+        self._db.create_function("docs_field", 2, self._field, deterministic=True)
+        self._db.execute("CREATE TABLE docs_rows(id INTEGER PRIMARY KEY)")
         self._db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, asks, aliases, "
-            "tokenize = 'porter unicode61 remove_diacritics 2')"
+            "INSERT INTO docs_rows(id) WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n "
+            "WHERE id < ?) SELECT id FROM n",
+            (self._row_count,),
+        )
+        self._db.execute(
+            "CREATE VIEW docs_text AS SELECT id, docs_field(id, 0) AS title, docs_field(id, 1) AS body, "
+            "docs_field(id, 2) AS asks, docs_field(id, 3) AS aliases FROM docs_rows"
+        )
+        self._db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, asks, aliases, content = 'docs_text', "
+            "content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2')"
         )
         self._db.execute(
             "INSERT INTO docs(docs, rank) VALUES ('rank', ?)",
             (f"bm25({_WEIGHT_TITLE}, {_WEIGHT_BODY}, {_WEIGHT_ASKS}, {_WEIGHT_ALIASES})",),
         )
         self._db.executemany(
-            "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", self._records()
+            "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)",
+            ((rowid, *fields) for rowid, fields in self._records()),
         )
 
-    def _records(self) -> Iterator[tuple[int, str, str, str, str]]:
-        """(rowid, title, body, asks, aliases) of every row, in rowid order."""
+    def _records(self) -> Iterator[tuple[int, _Fields]]:
+        """(rowid, fields) of every row, in rowid order."""
         rowid = 0
         for topic in self.library.topics:
             rowid += 1
-            names = " ".join(n for n in (topic.title, topic.short, topic.choice, topic.command) if n)
-            # A newline between aliases lets the highlighter show which alias matched.
-            yield rowid, names, topic.summary, "", "\n".join(topic.aliases)
+            yield rowid, _topic_fields(topic)
             for point in topic.points:
                 rowid += 1
-                # The quote comes last in the body: its sentences are what an answer shows.
-                yield rowid, point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
+                yield rowid, _point_fields(point)
         for event in self.library.timeline:
             rowid += 1
-            yield rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
+            yield rowid, _event_fields(event)
+
+    def _record(self, rowid: int) -> _Fields:
+        """The fields of one row, exactly as `_records` gave them to the index."""
+        row = self._row(rowid)
+        if row.kind is Kind.EVENT:
+            return _event_fields(self._events[row.target])
+        topic = self.library.topic(row.topic)
+        return _topic_fields(topic) if row.point is None else _point_fields(topic.points[row.point])
+
+    def _field(self, rowid: int, column: int) -> str:
+        return self._record(rowid)[column]
 
     def _vocabulary(self) -> Lexicon:
         """The words of all the text as written, unstemmed, for typo correction and prefix expansion.
 
         SQLite splits them the way the index does, several times faster than a regular expression in Python
-        would, reading the text back from `docs` rather than from Python. The table is a scratch database of
+        would. The table is a scratch database of
         its own, contentless and without positions, dropped once its vocabulary is read: nothing else ever
         queries it, and kept it would hold an index of every word for the index's lifetime.
         """
@@ -209,9 +251,9 @@ class SearchIndex:
                 "content = '', detail = none, columnsize = 0)"
             )
             with self._db:
-                self._db.execute(
-                    "INSERT INTO scratch.words(rowid, text) SELECT rowid, "
-                    "title || char(10) || body || char(10) || asks || char(10) || aliases FROM docs"
+                self._db.executemany(
+                    "INSERT INTO scratch.words(rowid, text) VALUES (?, ?)",
+                    ((rowid, "\n".join(fields)) for rowid, fields in self._records()),
                 )
             return self._fts_vocabulary("scratch", "words")
         finally:
@@ -572,15 +614,7 @@ class SearchIndex:
 
     def _plain_body(self, rowid: int) -> str:
         """A row's body as indexed, for a row matched only by its heading, questions or aliases."""
-        row = self._row(rowid)
-        if row.kind is Kind.EVENT:
-            event = self._events[row.target]
-            return f"{event.text}\n{event.quote}"
-        topic = self.library.topic(row.topic)
-        if row.point is None:
-            return topic.summary
-        point = topic.points[row.point]
-        return f"{point.text}\n{point.quote}"
+        return self._record(rowid)[1]
 
     def _title_of_row(self, row: _Row) -> str:
         if row.kind is Kind.EVENT:
