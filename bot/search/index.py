@@ -26,6 +26,7 @@ question, on the document's time words. Only hits within reach of the best one a
 
 from __future__ import annotations
 
+import array
 import bisect
 import itertools
 import logging
@@ -159,8 +160,15 @@ class SearchIndex:
         # Whether a row holds one of the document's time words, read only for rows a "when" question scores.
         self._timed = bytearray(self._row_count)
         # A query that is exactly a topic's name or alias, or an event's title, names what it wants.
-        self._exact: dict[str, list[int]] = {}
-        self._names: list[_Name] = []
+        # The rowid alone, as most names are one row's; the rowids, in order, of a name several rows share.
+        self._exact: dict[str, int | tuple[int, ...]] = {}
+        # The names, as parallel arrays indexed like the `names` table (its rowid minus one): each name's text,
+        # the index of the topic (or, from `_topic_names` on, of the event) it names, and whether it is an
+        # alias (for an event, its wording). `_name` makes a `_Name` of one; a hundred thousand are not kept.
+        self._name_texts: list[str] = []
+        self._name_owners = array.array("I")
+        self._name_aliases = bytearray()
+        self._topic_names = 0
         with self._db:
             self._build_documents()
             self._build_names()
@@ -172,7 +180,7 @@ class SearchIndex:
         log.debug(
             "search index: %d rows, %d names, %d words in %.1f ms",
             self._row_count,
-            len(self._names),
+            len(self._name_texts),
             len(self._lexicon.frequency),
             (time.perf_counter() - started) * 1000,
         )
@@ -270,9 +278,17 @@ class SearchIndex:
 
     def _remember_name(self, name: str | None, rowid: int) -> None:
         if name:
-            rows = self._exact.setdefault(_name_key(name), [])
-            if rowid not in rows:
-                rows.append(rowid)
+            key = _name_key(name)
+            rows = self._exact.setdefault(key, rowid)
+            if isinstance(rows, int):
+                if rows != rowid:
+                    self._exact[key] = (rows, rowid)
+            elif rowid not in rows:
+                self._exact[key] = (*rows, rowid)
+
+    def _exact_rows(self, key: str) -> tuple[int, ...]:
+        rows = self._exact.get(key, ())
+        return (rows,) if isinstance(rows, int) else rows
 
     def _point_of_event(self, event: TimelineEvent) -> int | None:
         """The key point of the event's topic that quotes the same paragraph, so "open" lands near it."""
@@ -286,12 +302,12 @@ class SearchIndex:
 
     def _build_names(self) -> None:
         # Names have a table of their own, so finding one never wades through the words of every quote; a
-        # name's rowid there is its index in `self._names`, plus one.
+        # name's rowid there is its index in the name arrays, plus one.
         self._db.execute(
             f"CREATE VIRTUAL TABLE names USING fts5({', '.join(_NAME_COLUMNS.values())}, "
             "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = column, columnsize = 0)"
         )
-        names = self._names
+        texts, owners, aliases = self._name_texts, self._name_owners, self._name_aliases
         for order, topic in enumerate(self.library.topics):
             rowid = self._topic_rowids[order]
             seen: set[str] = set()
@@ -308,17 +324,28 @@ class SearchIndex:
                 key = text.casefold()
                 if key not in seen:
                     seen.add(key)
-                    names.append(_Name(Kind.TOPIC, topic.id, text, alias, order))
-        topic_names = len(names)
+                    texts.append(text)
+                    owners.append(order)
+                    aliases.append(alias)
+        self._topic_names = len(texts)
         for order, event in enumerate(self.library.timeline):
             self._remember_name(event.title, self._first_event_rowid + order)
-            names.append(_Name(Kind.EVENT, event.id, event.title, False, order))
-            names.append(_Name(Kind.EVENT, event.id, event.when, True, order))
-        for kind, first, last in ((Kind.TOPIC, 0, topic_names), (Kind.EVENT, topic_names, len(names))):
+            texts += (event.title, event.when)
+            owners.extend((order, order))
+            aliases.extend((False, True))
+        for kind, first, last in ((Kind.TOPIC, 0, self._topic_names), (Kind.EVENT, self._topic_names, len(texts))):
             self._db.executemany(
                 f"INSERT INTO names(rowid, {_NAME_COLUMNS[kind]}) VALUES (?, ?)",
-                ((index + 1, names[index].text) for index in range(first, last)),
+                ((index + 1, texts[index]) for index in range(first, last)),
             )
+
+    def _name(self, index: int) -> _Name:
+        """The name at `index` of the name arrays."""
+        order = self._name_owners[index]
+        alias = bool(self._name_aliases[index])
+        if index < self._topic_names:
+            return _Name(Kind.TOPIC, self.library.topics[order].id, self._name_texts[index], alias, order)
+        return _Name(Kind.EVENT, self.library.timeline[order].id, self._name_texts[index], alias, order)
 
     def _row(self, rowid: int) -> _Row:
         """What the row `rowid` of `docs` is: a topic's own row, one of its key points, or an event."""
@@ -405,7 +432,7 @@ class SearchIndex:
             passes.append(self._expression(meaningful, "AND"))
         if len(groups) > 1:
             passes.append(self._expression(meaningful or groups, "OR"))
-        exact = (r for r in self._exact.get(" ".join(terms), ()) if r >= first_rowid)
+        exact = (r for r in self._exact_rows(" ".join(terms)) if r >= first_rowid)
         found: dict[int, float] = dict.fromkeys(exact, -1e6)
         for tier, expression in enumerate(passes):
             for rowid, rank in self._match(expression, limit, window, first_rowid, ranked=ranked):
@@ -630,7 +657,7 @@ class SearchIndex:
     # -- names, for autocomplete and suggestions
 
     def _name_indexes(self, kind: Kind, expression: str) -> list[int]:
-        """Indexes into `self._names` of the first names of `kind` matching `expression`, in document order."""
+        """Indexes into the name arrays of the first names of `kind` matching `expression`, in document order."""
         column_filter = f"{_NAME_COLUMNS[kind]} : ({expression})"
         try:
             with self._lock:
@@ -670,7 +697,7 @@ class SearchIndex:
         if not indexes:
             return []
         typed = utils.default_process(" ".join(terms))
-        names = [self._names[i] for i in indexes]
+        names = [self._name(i) for i in indexes]
         # Names are processed here, for the few candidates, rather than for every name at build time.
         processed = [utils.default_process(n.text) for n in names]
         # One call scores every candidate in C; the loop below only adjusts and keeps each target's best.
