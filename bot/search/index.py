@@ -36,7 +36,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process, utils
@@ -128,6 +128,37 @@ def _event_fields(event: TimelineEvent) -> _Fields:
     return f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
 
 
+def _vocabulary(texts: Iterable[str]) -> Lexicon:
+    """The words of `texts` as written, unstemmed, for typo correction and prefix expansion.
+
+    SQLite splits them the way the index does, several times faster than a regular expression in Python would.
+    The table is in a database of its own, contentless and without positions, closed once its vocabulary is
+    read: nothing else ever queries it, and kept it would hold an index of every word for the index's lifetime.
+    """
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(
+            "CREATE VIRTUAL TABLE words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', "
+            "content = '', detail = none, columnsize = 0)"
+        )
+        with db:
+            # A contentless table is given its rowids.
+            db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", enumerate(texts, 1))
+        return _fts_vocabulary(db, "words")
+    finally:
+        db.close()
+
+
+def _fts_vocabulary(db: sqlite3.Connection, table: str) -> Lexicon:
+    """The lexicon of an FTS5 table: its words, with the number of rows holding each."""
+    db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab(main, {table}, 'row')")
+    try:
+        rows = db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
+    finally:
+        db.execute(f"DROP TABLE temp.{table}_vocab")
+    return Lexicon(Counter(dict(rows)))
+
+
 # Per row, whether it holds one of the document's time words: not yet read, no, or yes.
 _UNREAD: Final = 0
 _UNTIMED: Final = 1
@@ -172,8 +203,8 @@ class SearchIndex:
         with self._db:
             self._build_documents()
             self._build_names()
-        self._lexicon = self._vocabulary()
-        self._name_lexicon = self._fts_vocabulary("main", "names")
+        self._lexicon = _vocabulary("\n".join(fields) for _rowid, fields in self._records())
+        self._name_lexicon = _fts_vocabulary(self._db, "names")
         # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
         is_english("nato")
@@ -243,38 +274,6 @@ class SearchIndex:
 
     def _field(self, rowid: int, column: int) -> str:
         return self._record(rowid)[column]
-
-    def _vocabulary(self) -> Lexicon:
-        """The words of all the text as written, unstemmed, for typo correction and prefix expansion.
-
-        SQLite splits them the way the index does, several times faster than a regular expression in Python
-        would. The table is a scratch database of
-        its own, contentless and without positions, dropped once its vocabulary is read: nothing else ever
-        queries it, and kept it would hold an index of every word for the index's lifetime.
-        """
-        self._db.execute("ATTACH DATABASE ':memory:' AS scratch")
-        try:
-            self._db.execute(
-                "CREATE VIRTUAL TABLE scratch.words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', "
-                "content = '', detail = none, columnsize = 0)"
-            )
-            with self._db:
-                self._db.executemany(
-                    "INSERT INTO scratch.words(rowid, text) VALUES (?, ?)",
-                    ((rowid, "\n".join(fields)) for rowid, fields in self._records()),
-                )
-            return self._fts_vocabulary("scratch", "words")
-        finally:
-            self._db.execute("DETACH DATABASE scratch")
-
-    def _fts_vocabulary(self, schema: str, table: str) -> Lexicon:
-        """The lexicon of an FTS5 table: its words, with the number of rows holding each."""
-        self._db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab({schema}, {table}, 'row')")
-        try:
-            rows = self._db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
-        finally:
-            self._db.execute(f"DROP TABLE temp.{table}_vocab")
-        return Lexicon(Counter(dict(rows)))
 
     def _remember_name(self, name: str | None, rowid: int) -> None:
         if name:
