@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import functools
 import itertools
 import logging
 import math
@@ -190,9 +191,6 @@ class SearchIndex:
         self._row_count = rowid - 1 + len(library.timeline)
         # Whether a row holds one of the document's time words, read only for rows a "when" question scores.
         self._timed = bytearray(self._row_count)
-        # A query that is exactly a topic's name or alias, or an event's title, names what it wants.
-        # The rowid alone, as most names are one row's; the rowids, in order, of a name several rows share.
-        self._exact: dict[str, int | tuple[int, ...]] = {}
         # The names, as parallel arrays indexed like the `names` table (its rowid minus one): each name's text,
         # the index of the topic (or, from `_topic_names` on, of the event) it names, and whether it is an
         # alias (for an event, its wording). `_name` makes a `_Name` of one; a hundred thousand are not kept.
@@ -275,15 +273,32 @@ class SearchIndex:
     def _field(self, rowid: int, column: int) -> str:
         return self._record(rowid)[column]
 
-    def _remember_name(self, name: str | None, rowid: int) -> None:
-        if name:
-            key = _name_key(name)
-            rows = self._exact.setdefault(key, rowid)
-            if isinstance(rows, int):
-                if rows != rowid:
-                    self._exact[key] = (rows, rowid)
-            elif rowid not in rows:
-                self._exact[key] = (*rows, rowid)
+    @functools.cached_property
+    def _exact(self) -> dict[str, int | tuple[int, ...]]:
+        """A query that is exactly a topic's name or alias, or an event's title, names what it wants: the rowid
+        each such name is (a tuple of them, in order, for a name several rows share).
+
+        Made on first asking, by the first autocomplete that reaches the rows' text (some 50 ms at 100× the
+        shipped pack, once): searches never ask, and at build time it was a sixth of the whole.
+        """
+        exact: dict[str, int | tuple[int, ...]] = {}
+
+        def remember(name: str | None, rowid: int) -> None:
+            if name:
+                key = _name_key(name)
+                rows = exact.setdefault(key, rowid)
+                if isinstance(rows, int):
+                    if rows != rowid:
+                        exact[key] = (rows, rowid)
+                elif rowid not in rows:
+                    exact[key] = (*rows, rowid)
+
+        for topic, rowid in zip(self.library.topics, self._topic_rowids, strict=True):
+            for name in (topic.title, topic.short, topic.choice, topic.command, *topic.aliases):
+                remember(name, rowid)
+        for rowid, event in enumerate(self.library.timeline, self._first_event_rowid):
+            remember(event.title, rowid)
+        return exact
 
     def _exact_rows(self, key: str) -> tuple[int, ...]:
         rows = self._exact.get(key, ())
@@ -308,7 +323,6 @@ class SearchIndex:
         )
         texts, owners, aliases = self._name_texts, self._name_owners, self._name_aliases
         for order, topic in enumerate(self.library.topics):
-            rowid = self._topic_rowids[order]
             seen: set[str] = set()
             for text, alias in (
                 (topic.title, False),
@@ -319,7 +333,6 @@ class SearchIndex:
             ):
                 if not text:
                     continue
-                self._remember_name(text, rowid)
                 key = text.casefold()
                 if key not in seen:
                     seen.add(key)
@@ -328,7 +341,6 @@ class SearchIndex:
                     aliases.append(alias)
         self._topic_names = len(texts)
         for order, event in enumerate(self.library.timeline):
-            self._remember_name(event.title, self._first_event_rowid + order)
             texts += (event.title, event.when)
             owners.extend((order, order))
             aliases.extend((False, True))
