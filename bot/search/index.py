@@ -708,26 +708,27 @@ class SearchIndex:
         if not indexes:
             return []
         typed = utils.default_process(" ".join(terms))
-        names = [self._name(i) for i in indexes]
+        texts, aliases, owners = self._name_texts, self._name_aliases, self._name_owners
         # Names are processed here, for the few candidates, rather than for every name at build time.
-        processed = [utils.default_process(n.text) for n in names]
+        processed = [utils.default_process(texts[i]) for i in indexes]
         # One call scores every candidate in C; the loop below only adjusts and keeps each target's best.
         scored = process.extract(typed, processed, scorer=fuzz.WRatio, processor=None, limit=None)
-        best: dict[tuple[Kind, str], tuple[float, _Name]] = {}
+        # By (is an event, index of the topic or event): so sorted, topics come before events, each in order.
+        best: dict[tuple[bool, int], tuple[float, int]] = {}
         for text, score, position in scored:
-            name = names[position]
+            index = indexes[position]
             if text == typed:
                 score += 30
             elif text.startswith(typed):
                 score += 15
-            if name.alias:
+            if aliases[index]:
                 # The entry's own name reads better than an alias when both match equally well.
                 score -= 2
-            key = (name.kind, name.target)
+            key = (index >= self._topic_names, owners[index])
             if key not in best or score > best[key][0]:
-                best[key] = (score, name)
-        ordered = sorted(best.values(), key=lambda item: (-item[0], item[1].kind != Kind.TOPIC, item[1].order))
-        return [name for _score, name in ordered]
+                best[key] = (score, index)
+        ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        return [self._name(index) for _key, (_score, index) in ordered]
 
     def _body_rows(self, terms: Sequence[str], *, events_only: bool = False) -> Iterator[_Row]:
         """Rows whose text matches, best first, for the second half of an autocomplete list."""
