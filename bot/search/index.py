@@ -110,27 +110,27 @@ class _Name(NamedTuple):
     order: int
 
 
-# A row's text as indexed: title, body, asks, aliases.
-_Fields = tuple[str, str, str, str]
+# A row as indexed: rowid, title, body, asks, aliases; as it is given to SQLite, both tables alike.
+_Record = tuple[int, str, str, str, str]
 
 
-def _topic_fields(topic: Topic) -> _Fields:
+def _topic_record(rowid: int, topic: Topic) -> _Record:
     names = " ".join(n for n in (topic.title, topic.short, topic.choice, topic.command) if n)
     # A newline between aliases lets the highlighter show which alias matched.
-    return names, topic.summary, "", "\n".join(topic.aliases)
+    return rowid, names, topic.summary, "", "\n".join(topic.aliases)
 
 
-def _point_fields(point: Point) -> _Fields:
+def _point_record(rowid: int, point: Point) -> _Record:
     # The quote comes last in the body: its sentences are what an answer shows.
-    return point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
+    return rowid, point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
 
 
-def _event_fields(event: TimelineEvent) -> _Fields:
-    return f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
+def _event_record(rowid: int, event: TimelineEvent) -> _Record:
+    return rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
 
 
-def _vocabulary(texts: Iterable[str]) -> Lexicon:
-    """The words of `texts` as written, unstemmed, for typo correction and prefix expansion.
+def _vocabulary(records: Iterable[_Record]) -> Lexicon:
+    """The words of `records` as written, unstemmed, for typo correction and prefix expansion.
 
     SQLite splits them the way the index does, several times faster than a regular expression in Python would.
     The table is in a database of its own, contentless and without positions, closed once its vocabulary is
@@ -138,13 +138,13 @@ def _vocabulary(texts: Iterable[str]) -> Lexicon:
     """
     db = sqlite3.connect(":memory:")
     try:
+        # Columns like the index's, so its records go in as they are; a word counts once per row all the same.
         db.execute(
-            "CREATE VIRTUAL TABLE words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', "
-            "content = '', detail = none, columnsize = 0)"
+            "CREATE VIRTUAL TABLE words USING fts5(title, body, asks, aliases, "
+            "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = none, columnsize = 0)"
         )
         with db:
-            # A contentless table is given its rowids.
-            db.executemany("INSERT INTO words(rowid, text) VALUES (?, ?)", enumerate(texts, 1))
+            db.executemany("INSERT INTO words(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", records)
         return _fts_vocabulary(db, "words")
     finally:
         db.close()
@@ -201,7 +201,7 @@ class SearchIndex:
         with self._db:
             self._build_documents()
             self._build_names()
-        self._lexicon = _vocabulary("\n".join(fields) for _rowid, fields in self._records())
+        self._lexicon = _vocabulary(self._records())
         self._name_lexicon = _fts_vocabulary(self._db, "names")
         # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
@@ -246,32 +246,34 @@ class SearchIndex:
         )
         self._db.executemany(
             "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)",
-            ((rowid, *fields) for rowid, fields in self._records()),
+            self._records(),
         )
 
-    def _records(self) -> Iterator[tuple[int, _Fields]]:
-        """(rowid, fields) of every row, in rowid order."""
+    def _records(self) -> Iterator[_Record]:
+        """Every row's record, in rowid order."""
         rowid = 0
         for topic in self.library.topics:
             rowid += 1
-            yield rowid, _topic_fields(topic)
+            yield _topic_record(rowid, topic)
             for point in topic.points:
                 rowid += 1
-                yield rowid, _point_fields(point)
+                yield _point_record(rowid, point)
         for event in self.library.timeline:
             rowid += 1
-            yield rowid, _event_fields(event)
+            yield _event_record(rowid, event)
 
-    def _record(self, rowid: int) -> _Fields:
-        """The fields of one row, exactly as `_records` gave them to the index."""
+    def _record(self, rowid: int) -> _Record:
+        """One row's record, exactly as `_records` gave it to the index."""
         row = self._row(rowid)
         if row.kind is Kind.EVENT:
-            return _event_fields(self._events[row.target])
+            return _event_record(rowid, self._events[row.target])
         topic = self.library.topic(row.topic)
-        return _topic_fields(topic) if row.point is None else _point_fields(topic.points[row.point])
+        if row.point is None:
+            return _topic_record(rowid, topic)
+        return _point_record(rowid, topic.points[row.point])
 
     def _field(self, rowid: int, column: int) -> str:
-        return self._record(rowid)[column]
+        return self._record(rowid)[1:][column]
 
     @functools.cached_property
     def _exact(self) -> dict[str, int | tuple[int, ...]]:
@@ -652,7 +654,7 @@ class SearchIndex:
 
     def _plain_body(self, rowid: int) -> str:
         """A row's body as indexed, for a row matched only by its heading, questions or aliases."""
-        return self._record(rowid)[1]
+        return self._record(rowid)[2]
 
     def _title_of_row(self, row: _Row) -> str:
         if row.kind is Kind.EVENT:
