@@ -264,13 +264,10 @@ class SearchIndex:
 
     def _record(self, rowid: int) -> _Record:
         """One row's record, exactly as `_records` gave it to the index."""
-        row = self._row(rowid)
-        if row.kind is Kind.EVENT:
-            return _event_record(rowid, self._events[row.target])
-        topic = self.library.topic(row.topic)
-        if row.point is None:
-            return _topic_record(rowid, topic)
-        return _point_record(rowid, topic.points[row.point])
+        if rowid >= self._first_event_rowid:
+            return _event_record(rowid, self.library.timeline[rowid - self._first_event_rowid])
+        topic, point = self._topic_row(rowid)
+        return _topic_record(rowid, topic) if point is None else _point_record(rowid, topic.points[point])
 
     def _field(self, rowid: int, column: int) -> str:
         return self._record(rowid)[1:][column]
@@ -365,10 +362,14 @@ class SearchIndex:
         if rowid >= self._first_event_rowid:
             event = self.library.timeline[rowid - self._first_event_rowid]
             return _Row(Kind.EVENT, event.id, event.topic, self._point_of_event(event))
+        topic, point = self._topic_row(rowid)
+        return _Row(Kind.TOPIC, topic.id, topic.id, point)
+
+    def _topic_row(self, rowid: int) -> tuple[Topic, int | None]:
+        """The topic of a row before the events, and which of its key points the row is (None: its own row)."""
         position = bisect.bisect_right(self._topic_rowids, rowid) - 1
-        topic = self.library.topics[position]
         offset = rowid - self._topic_rowids[position]
-        return _Row(Kind.TOPIC, topic.id, topic.id, offset - 1 if offset else None)
+        return self.library.topics[position], offset - 1 if offset else None
 
     def _is_timed(self, rowid: int) -> bool:
         """Whether the row holds one of the document's time words, read on first asking and then kept."""
