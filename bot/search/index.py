@@ -683,7 +683,7 @@ class SearchIndex:
             return []
         return [rowid - 1 for (rowid,) in found]
 
-    def _matching_names(self, terms: Sequence[str], kinds: Sequence[Kind], *, loose: bool = False) -> list[_Name]:
+    def _matching_names(self, terms: Sequence[str], kinds: Sequence[Kind], *, loose: bool = False) -> Iterator[_Name]:
         """Names holding every query word (or, failing that, any), best first, one per target.
 
         The first names in document order that match are re-scored with rapidfuzz against the whole query,
@@ -709,7 +709,7 @@ class SearchIndex:
                     indexes.extend(found)
                     break
         if not indexes:
-            return []
+            return iter(())
         typed = utils.default_process(" ".join(terms))
         texts, aliases, owners = self._name_texts, self._name_aliases, self._name_owners
         # Names are processed here, for the few candidates, rather than for every name at build time.
@@ -731,7 +731,8 @@ class SearchIndex:
             if key not in best or score > best[key][0]:
                 best[key] = (score, index)
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
-        return [self._name(index) for _key, (_score, index) in ordered]
+        # Made as they are read: autocomplete stops at 25 choices, of the hundreds that may have matched.
+        return (self._name(index) for _key, (_score, index) in ordered)
 
     def _body_rows(self, terms: Sequence[str], *, events_only: bool = False) -> Iterator[_Row]:
         """Rows whose text matches, best first, for the second half of an autocomplete list."""
