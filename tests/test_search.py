@@ -214,6 +214,58 @@ def test_no_correction_replaces_an_absent_word_by_a_real_english_word(index: Sea
             assert not is_english(original), (original, used)
 
 
+def test_rows_are_worked_out_from_their_rowid_in_document_order(index: SearchIndex, library: Library) -> None:
+    # Rows are not stored: each is made from its rowid, so its place must follow the order they were indexed.
+    expected: list[tuple[Kind, str, int | None]] = []
+    for topic in library.topics:
+        expected.append((Kind.TOPIC, topic.id, None))
+        expected.extend((Kind.TOPIC, topic.id, i) for i in range(len(topic.points)))
+    expected.extend((Kind.EVENT, event.id, None) for event in library.timeline)
+    rows = [index._row(rowid) for rowid in range(1, len(expected) + 1)]
+    assert [(row.kind, row.target, row.point if row.kind is Kind.TOPIC else None) for row in rows] == expected
+    assert index._row_count == len(expected)
+
+
+def test_the_text_read_back_for_highlighting_is_the_text_indexed(index: SearchIndex) -> None:
+    # FTS5 does not store the text: it reads it back from the view `_record` answers, and a highlight is
+    # only right if every row reads back exactly as it went in.
+    records = list(index._records())
+    assert [index._record(rowid) for rowid, *_ in records] == records
+    with index._lock:
+        read_back = index._db.execute("SELECT rowid, title, body, asks, aliases FROM docs ORDER BY rowid").fetchall()
+    assert read_back == records
+
+
+def test_time_words_read_on_demand_agree_with_the_document(index: SearchIndex, library: Library) -> None:
+    from bot.search.query import TIME_WORDS
+
+    expected: list[bool] = []
+    for topic in library.topics:
+        expected.append(False)
+        expected.extend(bool(TIME_WORDS.search(f"{p.heading} {p.quote}")) for p in topic.points)
+    expected.extend(True for _event in library.timeline)
+    assert [index._is_timed(rowid) for rowid in range(1, len(expected) + 1)] == expected
+    assert any(expected) and not all(expected)
+
+
+def test_the_english_words_read_from_the_file_are_wordfreq_s_own() -> None:
+    # The list is read straight from wordfreq's data file, skipping its import: it must be the same set as
+    # wordfreq's own reading of that file gives, and wordfreq's API is the fallback should the file move.
+    import itertools
+
+    from wordfreq import get_frequency_list
+
+    from bot.search.lexicon import _ENGLISH_BUCKETS, english_words
+
+    buckets = get_frequency_list("en")
+    try:
+        assert english_words() == frozenset(itertools.chain.from_iterable(buckets[: _ENGLISH_BUCKETS + 1]))
+    finally:
+        get_frequency_list.cache_clear()
+    assert {"glance", "insurgency", "france"} <= english_words()
+    assert not {"insurgancy", "goverment"} & english_words()
+
+
 def test_stop_words_neither_match_nor_highlight(index: SearchIndex) -> None:
     assert index.search("the and was what") == []
     for query in ("what was the role of the united states", "why did nato go", "and the insurgency was"):

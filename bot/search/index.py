@@ -6,10 +6,10 @@ Two structures are built at once:
 
 - an in-memory SQLite FTS5 table with one row per topic (title, summary, aliases), per key point (heading,
   text and quote, the questions it answers) and per timeline event, with a porter stemmer so plurals match;
-- word tables (FTS5 again, unstemmed, without positions) over all that text and over the names alone
-  (titles, short names, choices, aliases, event titles and wordings): their vocabularies drive typo
-  correction and prefix expansion (rapidfuzz edit distance), and the name table finds autocomplete
-  candidates, which rapidfuzz then re-scores against the whole query.
+- vocabularies (FTS5 again, unstemmed, without positions) of all that text and of the names alone (titles,
+  short names, choices, aliases, event titles and wordings): they drive typo correction and prefix expansion
+  (rapidfuzz edit distance). The name table stays, to find autocomplete candidates, which rapidfuzz then
+  re-scores against the whole query; the table of all the words is dropped once its vocabulary is read.
 
 User input is never handed to FTS5 as syntax: it is split into words here, each word quoted, and the query
 expression assembled from those quoted words only, so quotes, `*`, `NEAR`, `AND`/`OR`/`NOT`, parentheses, `-`,
@@ -26,6 +26,9 @@ question, on the document's time words. Only hits within reach of the best one a
 
 from __future__ import annotations
 
+import array
+import bisect
+import functools
 import itertools
 import logging
 import math
@@ -34,13 +37,12 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process, utils
 
-from ..content.models import Citation, Library, TimelineEvent, Topic
+from ..content.models import Citation, Library, Point, TimelineEvent, Topic
 from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
 from ..text import clean_text, clip, escape_markdown
 from .lexicon import Lexicon, is_english, likely_typo
@@ -91,22 +93,77 @@ _SENTENCE_END: Final = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
 _STOPWORDS: Final = STOPWORDS
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):
+    """What one row of `docs` is; made from its rowid when asked (`SearchIndex._row`), never stored."""
+
     kind: Kind
     target: str
     topic: str
     point: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Name:
+class _Name(NamedTuple):
     kind: Kind
     target: str
     text: str
-    processed: str
     alias: bool
     order: int
+
+
+# A row as indexed: rowid, title, body, asks, aliases; as it is given to SQLite, both tables alike.
+_Record = tuple[int, str, str, str, str]
+
+
+def _topic_record(rowid: int, topic: Topic) -> _Record:
+    names = " ".join(n for n in (topic.title, topic.short, topic.choice, topic.command) if n)
+    # A newline between aliases lets the highlighter show which alias matched.
+    return rowid, names, topic.summary, "", "\n".join(topic.aliases)
+
+
+def _point_record(rowid: int, point: Point) -> _Record:
+    # The quote comes last in the body: its sentences are what an answer shows.
+    return rowid, point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
+
+
+def _event_record(rowid: int, event: TimelineEvent) -> _Record:
+    return rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
+
+
+def _vocabulary(records: Iterable[_Record]) -> Lexicon:
+    """The words of `records` as written, unstemmed, for typo correction and prefix expansion.
+
+    SQLite splits them the way the index does, several times faster than a regular expression in Python would.
+    The table is in a database of its own, contentless and without positions, closed once its vocabulary is
+    read: nothing else ever queries it, and kept it would hold an index of every word for the index's lifetime.
+    """
+    db = sqlite3.connect(":memory:")
+    try:
+        # Columns like the index's, so its records go in as they are; a word counts once per row all the same.
+        db.execute(
+            "CREATE VIRTUAL TABLE words USING fts5(title, body, asks, aliases, "
+            "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = none, columnsize = 0)"
+        )
+        with db:
+            db.executemany("INSERT INTO words(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", records)
+        return _fts_vocabulary(db, "words")
+    finally:
+        db.close()
+
+
+def _fts_vocabulary(db: sqlite3.Connection, table: str) -> Lexicon:
+    """The lexicon of an FTS5 table: its words, with the number of rows holding each."""
+    db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab(main, {table}, 'row')")
+    try:
+        rows = db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
+    finally:
+        db.execute(f"DROP TABLE temp.{table}_vocab")
+    return Lexicon(Counter(dict(rows)))
+
+
+# Per row, whether it holds one of the document's time words: not yet read, no, or yes.
+_UNREAD: Final = 0
+_UNTIMED: Final = 1
+_TIMED: Final = 2
 
 
 # -- the index --------------------------------------------------------------------------------------------
@@ -123,23 +180,36 @@ class SearchIndex:
         # The connection is only ever used under this lock; it may be built in one thread and read in another.
         self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._rows: list[_Row] = []
-        # Per row: whether it holds one of the document's time words, for "when" questions.
-        self._timed: list[bool] = []
-        # A query that is exactly a topic's name or alias, or an event's title, names what it wants.
-        self._exact: dict[str, list[int]] = {}
-        self._names: list[_Name] = []
+        # Rows are numbered in document order: each topic's own row, then one per key point; then the events.
+        # The rowid of each topic's own row is all that is kept: `_row` works out the rest.
+        self._topic_rowids: list[int] = []
+        rowid = 1
+        for topic in library.topics:
+            self._topic_rowids.append(rowid)
+            rowid += 1 + len(topic.points)
+        self._first_event_rowid = rowid
+        self._row_count = rowid - 1 + len(library.timeline)
+        # Whether a row holds one of the document's time words, read only for rows a "when" question scores.
+        self._timed = bytearray(self._row_count)
+        # The names, as parallel arrays indexed like the `names` table (its rowid minus one): each name's text,
+        # the index of the topic (or, from `_topic_names` on, of the event) it names, and whether it is an
+        # alias (for an event, its wording). `_name` makes a `_Name` of one; a hundred thousand are not kept.
+        self._name_texts: list[str] = []
+        self._name_owners = array.array("I")
+        self._name_aliases = bytearray()
+        self._topic_names = 0
         with self._db:
             self._build_documents()
             self._build_names()
-        self._lexicon, self._name_lexicon = self._vocabularies()
-        # wordfreq reads its word list on first use (a few hundred ms, once per process): here, not in the first
+        self._lexicon = _vocabulary(self._records())
+        self._name_lexicon = _fts_vocabulary(self._db, "names")
+        # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
         is_english("nato")
         log.debug(
             "search index: %d rows, %d names, %d words in %.1f ms",
-            len(self._rows),
-            len(self._names),
+            self._row_count,
+            len(self._name_texts),
             len(self._lexicon.frequency),
             (time.perf_counter() - started) * 1000,
         )
@@ -152,73 +222,86 @@ class SearchIndex:
         return topic.short
 
     def _build_documents(self) -> None:
+        # The text is indexed but not stored: FTS5 reads it back, for the few rows an answer highlights, from
+        # a view whose columns `_record` makes again from the library. Stored, it would be a second copy of
+        # every quote, as large as the library's own.
+        self._db.create_function("docs_field", 2, self._field, deterministic=True)
+        self._db.execute("CREATE TABLE docs_rows(id INTEGER PRIMARY KEY)")
         self._db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(title, body, asks, aliases, "
-            "tokenize = 'porter unicode61 remove_diacritics 2')"
+            "INSERT INTO docs_rows(id) WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n "
+            "WHERE id < ?) SELECT id FROM n",
+            (self._row_count,),
+        )
+        self._db.execute(
+            "CREATE VIEW docs_text AS SELECT id, docs_field(id, 0) AS title, docs_field(id, 1) AS body, "
+            "docs_field(id, 2) AS asks, docs_field(id, 3) AS aliases FROM docs_rows"
+        )
+        self._db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, asks, aliases, content = 'docs_text', "
+            "content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2')"
         )
         self._db.execute(
             "INSERT INTO docs(docs, rank) VALUES ('rank', ?)",
             (f"bm25({_WEIGHT_TITLE}, {_WEIGHT_BODY}, {_WEIGHT_ASKS}, {_WEIGHT_ALIASES})",),
         )
-        for topic in self.library.topics:
-            for name in (topic.title, topic.short, topic.choice, topic.command, *topic.aliases):
-                self._remember_name(name, len(self._rows) + 1)
-            self._rows.append(_Row(Kind.TOPIC, topic.id, topic.id, None))
-            self._rows.extend(_Row(Kind.TOPIC, topic.id, topic.id, i) for i in range(len(topic.points)))
-            self._timed.append(False)
-            self._timed.extend(bool(TIME_WORDS.search(f"{p.heading} {p.quote}")) for p in topic.points)
-        self._first_event_rowid = len(self._rows) + 1
-        for event in self.library.timeline:
-            self._remember_name(event.title, len(self._rows) + 1)
-            self._rows.append(_Row(Kind.EVENT, event.id, event.topic, self._point_of_event(event)))
-            # An event is a moment of the document's own: always an answer to "when".
-            self._timed.append(True)
-        # Records are generated twice rather than kept: in a large pack they would be most of the peak memory.
         self._db.executemany(
-            "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", self._records()
-        )
-        # The words as written, unstemmed, for typo correction and prefix expansion. SQLite splits them the
-        # way the index does, several times faster than a regular expression in Python would. Contentless and
-        # without positions, as only its vocabulary is ever read.
-        self._db.execute(
-            "CREATE VIRTUAL TABLE words USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', "
-            "content = '', detail = none, columnsize = 0)"
-        )
-        self._db.executemany(
-            "INSERT INTO words(rowid, text) VALUES (?, ?)",
-            ((rowid, f"{title}\n{body}\n{asks}\n{aliases}") for rowid, title, body, asks, aliases in self._records()),
+            "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)",
+            self._records(),
         )
 
-    def _records(self) -> Iterator[tuple[int, str, str, str, str]]:
-        """(rowid, title, body, asks, aliases) of every row, in the order of `self._rows`."""
+    def _records(self) -> Iterator[_Record]:
+        """Every row's record, in rowid order."""
         rowid = 0
         for topic in self.library.topics:
             rowid += 1
-            names = " ".join(n for n in (topic.title, topic.short, topic.choice, topic.command) if n)
-            # A newline between aliases lets the highlighter show which alias matched.
-            yield rowid, names, topic.summary, "", "\n".join(topic.aliases)
+            yield _topic_record(rowid, topic)
             for point in topic.points:
                 rowid += 1
-                # The quote comes last in the body: its sentences are what an answer shows.
-                yield rowid, point.heading, f"{point.text}\n{point.quote}", "\n".join(point.asks), ""
+                yield _point_record(rowid, point)
         for event in self.library.timeline:
             rowid += 1
-            yield rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
+            yield _event_record(rowid, event)
 
-    def _vocabularies(self) -> tuple[Lexicon, Lexicon]:
-        """The lexicon of all the text, and that of the names alone, with the number of rows holding each word."""
-        lexicons: list[Lexicon] = []
-        for table in ("words", "names"):
-            self._db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab(main, {table}, 'row')")
-            rows = self._db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
-            lexicons.append(Lexicon(Counter(dict(rows))))
-        return lexicons[0], lexicons[1]
+    def _record(self, rowid: int) -> _Record:
+        """One row's record, exactly as `_records` gave it to the index."""
+        if rowid >= self._first_event_rowid:
+            return _event_record(rowid, self.library.timeline[rowid - self._first_event_rowid])
+        topic, point = self._topic_row(rowid)
+        return _topic_record(rowid, topic) if point is None else _point_record(rowid, topic.points[point])
 
-    def _remember_name(self, name: str | None, rowid: int) -> None:
-        if name:
-            rows = self._exact.setdefault(_name_key(name), [])
-            if rowid not in rows:
-                rows.append(rowid)
+    def _field(self, rowid: int, column: int) -> str:
+        return self._record(rowid)[1:][column]
+
+    @functools.cached_property
+    def _exact(self) -> dict[str, int | tuple[int, ...]]:
+        """A query that is exactly a topic's name or alias, or an event's title, names what it wants: the rowid
+        each such name is (a tuple of them, in order, for a name several rows share).
+
+        Made on first asking, by the first autocomplete that reaches the rows' text (some 50 ms at 100× the
+        shipped pack, once): searches never ask, and at build time it was a sixth of the whole.
+        """
+        exact: dict[str, int | tuple[int, ...]] = {}
+
+        def remember(name: str | None, rowid: int) -> None:
+            if name:
+                key = _name_key(name)
+                rows = exact.setdefault(key, rowid)
+                if isinstance(rows, int):
+                    if rows != rowid:
+                        exact[key] = (rows, rowid)
+                elif rowid not in rows:
+                    exact[key] = (*rows, rowid)
+
+        for topic, rowid in zip(self.library.topics, self._topic_rowids, strict=True):
+            for name in (topic.title, topic.short, topic.choice, topic.command, *topic.aliases):
+                remember(name, rowid)
+        for rowid, event in enumerate(self.library.timeline, self._first_event_rowid):
+            remember(event.title, rowid)
+        return exact
+
+    def _exact_rows(self, key: str) -> tuple[int, ...]:
+        rows = self._exact.get(key, ())
+        return (rows,) if isinstance(rows, int) else rows
 
     def _point_of_event(self, event: TimelineEvent) -> int | None:
         """The key point of the event's topic that quotes the same paragraph, so "open" lands near it."""
@@ -231,39 +314,79 @@ class SearchIndex:
         return None
 
     def _build_names(self) -> None:
-        records: dict[Kind, list[tuple[int, str]]] = {Kind.TOPIC: [], Kind.EVENT: []}
-
-        def add(kind: Kind, target: str, text: str, *, alias: bool, order: int) -> None:
-            records[kind].append((len(self._names), text))
-            self._names.append(_Name(kind, target, text, utils.default_process(text), alias, order))
-
+        # Names have a table of their own, so finding one never wades through the words of every quote; a
+        # name's rowid there is its index in the name arrays, plus one.
+        self._db.execute(
+            f"CREATE VIRTUAL TABLE names USING fts5({', '.join(_NAME_COLUMNS.values())}, "
+            "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = column, columnsize = 0)"
+        )
+        texts, owners, aliases = self._name_texts, self._name_owners, self._name_aliases
         for order, topic in enumerate(self.library.topics):
             seen: set[str] = set()
             for text, alias in (
                 (topic.title, False),
                 (topic.short, False),
-                (topic.choice or "", False),
-                (topic.command or "", False),
+                (topic.choice, False),
+                (topic.command, False),
                 *((a, True) for a in topic.aliases),
             ):
+                if not text:
+                    continue
                 key = text.casefold()
-                if text and key not in seen:
+                if key not in seen:
                     seen.add(key)
-                    add(Kind.TOPIC, topic.id, text, alias=alias, order=order)
+                    texts.append(text)
+                    owners.append(order)
+                    aliases.append(alias)
+        self._topic_names = len(texts)
         for order, event in enumerate(self.library.timeline):
-            add(Kind.EVENT, event.id, event.title, alias=False, order=order)
-            add(Kind.EVENT, event.id, event.when, alias=True, order=order)
-        # Names have a table of their own, so finding one never wades through the words of every quote; a
-        # name's rowid there is its index in `self._names`, plus one.
-        self._db.execute(
-            f"CREATE VIRTUAL TABLE names USING fts5({', '.join(_NAME_COLUMNS.values())}, "
-            "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = column, columnsize = 0)"
-        )
-        for kind, rows in records.items():
+            texts += (event.title, event.when)
+            owners.extend((order, order))
+            aliases.extend((False, True))
+        for kind, first, last in ((Kind.TOPIC, 0, self._topic_names), (Kind.EVENT, self._topic_names, len(texts))):
             self._db.executemany(
                 f"INSERT INTO names(rowid, {_NAME_COLUMNS[kind]}) VALUES (?, ?)",
-                ((index + 1, text) for index, text in rows),
+                ((index + 1, texts[index]) for index in range(first, last)),
             )
+
+    def _name(self, index: int) -> _Name:
+        """The name at `index` of the name arrays."""
+        order = self._name_owners[index]
+        alias = bool(self._name_aliases[index])
+        if index < self._topic_names:
+            return _Name(Kind.TOPIC, self.library.topics[order].id, self._name_texts[index], alias, order)
+        return _Name(Kind.EVENT, self.library.timeline[order].id, self._name_texts[index], alias, order)
+
+    def _row(self, rowid: int) -> _Row:
+        """What the row `rowid` of `docs` is: a topic's own row, one of its key points, or an event."""
+        if rowid >= self._first_event_rowid:
+            event = self.library.timeline[rowid - self._first_event_rowid]
+            return _Row(Kind.EVENT, event.id, event.topic, self._point_of_event(event))
+        topic, point = self._topic_row(rowid)
+        return _Row(Kind.TOPIC, topic.id, topic.id, point)
+
+    def _topic_row(self, rowid: int) -> tuple[Topic, int | None]:
+        """The topic of a row before the events, and which of its key points the row is (None: its own row)."""
+        position = bisect.bisect_right(self._topic_rowids, rowid) - 1
+        offset = rowid - self._topic_rowids[position]
+        return self.library.topics[position], offset - 1 if offset else None
+
+    def _is_timed(self, rowid: int) -> bool:
+        """Whether the row holds one of the document's time words, read on first asking and then kept."""
+        flag = self._timed[rowid - 1]
+        if flag == _UNREAD:
+            row = self._row(rowid)
+            if row.kind is Kind.EVENT:
+                # An event is a moment of the document's own: always an answer to "when".
+                timed = True
+            elif row.point is None:
+                timed = False
+            else:
+                point = self.library.topic(row.topic).points[row.point]
+                timed = bool(TIME_WORDS.search(f"{point.heading} {point.quote}"))
+            flag = _TIMED if timed else _UNTIMED
+            self._timed[rowid - 1] = flag
+        return flag == _TIMED
 
     # -- full-text search
 
@@ -323,7 +446,7 @@ class SearchIndex:
             passes.append(self._expression(meaningful, "AND"))
         if len(groups) > 1:
             passes.append(self._expression(meaningful or groups, "OR"))
-        exact = (r for r in self._exact.get(" ".join(terms), ()) if r >= first_rowid)
+        exact = (r for r in self._exact_rows(" ".join(terms)) if r >= first_rowid)
         found: dict[int, float] = dict.fromkeys(exact, -1e6)
         for tier, expression in enumerate(passes):
             for rowid, rank in self._match(expression, limit, window, first_rowid, ranked=ranked):
@@ -410,7 +533,7 @@ class SearchIndex:
         for group in groups:
             found = self._rows_matching(self._expression([group], "OR"), rowids)
             # A word few rows hold says more about which row answers than one most rows hold.
-            weight = math.log(1 + len(self._rows) / max(1, len(found)))
+            weight = math.log(1 + self._row_count / max(1, len(found)))
             total += weight
             for rowid in found:
                 cover[rowid] = cover.get(rowid, 0.0) + weight
@@ -418,14 +541,14 @@ class SearchIndex:
         # as with single words, a pair few rows hold counts for more ("Iraq War" is in every other row).
         near: dict[int, float] = {}
         pairs = list(itertools.pairwise(groups))
-        rarest = math.log(1 + len(self._rows))
+        rarest = math.log(1 + self._row_count)
         for first, second in pairs:
             combinations = list(itertools.islice(itertools.product(first, second), NEAR_COMBINATIONS))
             close = " OR ".join(f"NEAR({_quote(a)} {_quote(b)}, {NEAR_TOKENS})" for a, b in combinations)
             phrase = " OR ".join(_quote(f"{a} {b}") for a, b in combinations)
             for expression in (close, phrase):
                 found = self._rows_matching(expression, rowids)
-                weight = 0.5 * math.log(1 + len(self._rows) / max(1, len(found))) / rarest
+                weight = 0.5 * math.log(1 + self._row_count / max(1, len(found))) / rarest
                 for rowid in found:
                     near[rowid] = near.get(rowid, 0.0) + weight
         best = max(-rank for _, rank in candidates) or 1.0
@@ -434,7 +557,7 @@ class SearchIndex:
             score = SCORE_COVER * cover.get(rowid, 0.0) / (total or 1.0) + SCORE_BM25 * -rank / best
             if pairs:
                 score += SCORE_NEAR * near.get(rowid, 0.0) / len(pairs)
-            if question.asks_when and self._timed[rowid - 1]:
+            if question.asks_when and self._is_timed(rowid):
                 score += SCORE_WHEN
             scored.append((rowid, score))
         return sorted(scored, key=lambda item: (-item[1], item[0]))
@@ -449,7 +572,7 @@ class SearchIndex:
         floor = scored[0][1] * RELEVANT
         best_point: dict[str, int] = {}
         for rowid, _score in scored:
-            row = self._rows[rowid - 1]
+            row = self._row(rowid)
             if row.kind is Kind.TOPIC and row.point is not None:
                 best_point.setdefault(row.topic, row.point)
         chosen: list[tuple[int, int | None, float]] = []
@@ -457,7 +580,7 @@ class SearchIndex:
         for rowid, score in scored:
             if score < floor or len(chosen) >= limit:
                 break
-            row = self._rows[rowid - 1]
+            row = self._row(rowid)
             point = row.point
             if row.kind is Kind.TOPIC and point is None:
                 point = best_point.get(row.topic, 0) if self.library.topic(row.topic).points else None
@@ -477,7 +600,7 @@ class SearchIndex:
         return (row.topic, topic.points[point].citation.paragraph) if point is not None else (row.topic, None)
 
     def _hit(self, rowid: int, point: int | None, score: float, snippet: str | None) -> Hit:
-        row = self._rows[rowid - 1]
+        row = self._row(rowid)
         citation: Citation | None
         if row.kind is Kind.EVENT:
             citation = self._events[row.target].citation
@@ -532,15 +655,7 @@ class SearchIndex:
 
     def _plain_body(self, rowid: int) -> str:
         """A row's body as indexed, for a row matched only by its heading, questions or aliases."""
-        row = self._rows[rowid - 1]
-        if row.kind is Kind.EVENT:
-            event = self._events[row.target]
-            return f"{event.text}\n{event.quote}"
-        topic = self.library.topic(row.topic)
-        if row.point is None:
-            return topic.summary
-        point = topic.points[row.point]
-        return f"{point.text}\n{point.quote}"
+        return self._record(rowid)[2]
 
     def _title_of_row(self, row: _Row) -> str:
         if row.kind is Kind.EVENT:
@@ -556,7 +671,7 @@ class SearchIndex:
     # -- names, for autocomplete and suggestions
 
     def _name_indexes(self, kind: Kind, expression: str) -> list[int]:
-        """Indexes into `self._names` of the first names of `kind` matching `expression`, in document order."""
+        """Indexes into the name arrays of the first names of `kind` matching `expression`, in document order."""
         column_filter = f"{_NAME_COLUMNS[kind]} : ({expression})"
         try:
             with self._lock:
@@ -568,7 +683,7 @@ class SearchIndex:
             return []
         return [rowid - 1 for (rowid,) in found]
 
-    def _matching_names(self, terms: Sequence[str], kinds: Sequence[Kind], *, loose: bool = False) -> list[_Name]:
+    def _matching_names(self, terms: Sequence[str], kinds: Sequence[Kind], *, loose: bool = False) -> Iterator[_Name]:
         """Names holding every query word (or, failing that, any), best first, one per target.
 
         The first names in document order that match are re-scored with rapidfuzz against the whole query,
@@ -594,26 +709,30 @@ class SearchIndex:
                     indexes.extend(found)
                     break
         if not indexes:
-            return []
+            return iter(())
         typed = utils.default_process(" ".join(terms))
-        names = [self._names[i] for i in indexes]
+        texts, aliases, owners = self._name_texts, self._name_aliases, self._name_owners
+        # Names are processed here, for the few candidates, rather than for every name at build time.
+        processed = [utils.default_process(texts[i]) for i in indexes]
         # One call scores every candidate in C; the loop below only adjusts and keeps each target's best.
-        scored = process.extract(typed, [n.processed for n in names], scorer=fuzz.WRatio, processor=None, limit=None)
-        best: dict[tuple[Kind, str], tuple[float, _Name]] = {}
-        for _text, score, position in scored:
-            name = names[position]
-            if name.processed == typed:
+        scored = process.extract(typed, processed, scorer=fuzz.WRatio, processor=None, limit=None)
+        # By (is an event, index of the topic or event): so sorted, topics come before events, each in order.
+        best: dict[tuple[bool, int], tuple[float, int]] = {}
+        for text, score, position in scored:
+            index = indexes[position]
+            if text == typed:
                 score += 30
-            elif name.processed.startswith(typed):
+            elif text.startswith(typed):
                 score += 15
-            if name.alias:
+            if aliases[index]:
                 # The entry's own name reads better than an alias when both match equally well.
                 score -= 2
-            key = (name.kind, name.target)
+            key = (index >= self._topic_names, owners[index])
             if key not in best or score > best[key][0]:
-                best[key] = (score, name)
-        ordered = sorted(best.values(), key=lambda item: (-item[0], item[1].kind != Kind.TOPIC, item[1].order))
-        return [name for _score, name in ordered]
+                best[key] = (score, index)
+        ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        # Made as they are read: autocomplete stops at 25 choices, of the hundreds that may have matched.
+        return (self._name(index) for _key, (_score, index) in ordered)
 
     def _body_rows(self, terms: Sequence[str], *, events_only: bool = False) -> Iterator[_Row]:
         """Rows whose text matches, best first, for the second half of an autocomplete list."""
@@ -626,9 +745,9 @@ class SearchIndex:
             first_rowid=first,
             # bm25 first scans every row holding each word, to weigh it; in a very large pack that alone
             # would spend the keystroke's budget, so there the matches come in document order instead.
-            ranked=len(self._rows) <= AUTOCOMPLETE_RANKED_ROWS,
+            ranked=self._row_count <= AUTOCOMPLETE_RANKED_ROWS,
         )
-        return (self._rows[rowid - 1] for rowid, _ in found)
+        return (self._row(rowid) for rowid, _ in found)
 
     # -- autocomplete
 
