@@ -80,10 +80,11 @@ def shown_points(library: Library, topic: Topic) -> tuple[int, ...]:
 
 
 def _shown_points(topic: Topic) -> tuple[int, ...]:
-    said = [squash(topic.summary)]
+    # Compared as the reader sees them: markdown in a summary must not hide that a point's line repeats it.
+    said = [shown(squash(topic.summary))]
     kept: list[int] = []
     for index, point in enumerate(topic.points):
-        sentence = point_sentence(point)
+        sentence = shown(point_sentence(point))
         line = shown(point_line(topic, point))
         # A point with no words has nothing to list; one that says what is said already (as a sentence, or
         # as the line the reader reads) is not said again.
