@@ -120,9 +120,8 @@ async def test_the_timeline_picture_is_served_by_the_page_itself(
     tap = button(listed, lambda c: c["label"] == "Picture")
     await post(http, "/api/click", {"message_id": listed["id"], "custom_id": tap["custom_id"]})
     # The first tap is acknowledged while the picture is drawn; the edit with it lands just after.
-    async with asyncio.timeout(5):
-        while not (message := await get_message(http, listed["id"]))["attachments"]:
-            await asyncio.sleep(0.05)
+    await playground.sim.messages[int(listed["id"])].wait_for(lambda m: m.attachments)
+    message = await get_message(http, listed["id"])
     (picture,) = message["attachments"]
     # The embed names the file as Discord lets it (attachment://), and the page loads it from its own origin,
     # the only one its policy allows pictures from.

@@ -4,6 +4,7 @@ duplicates included, for the shipped pack and for generated packs."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from hypothesis import HealthCheck, given, settings
@@ -69,3 +70,15 @@ def test_what_counts_as_reading_and_as_saying_again() -> None:
     assert not near_duplicates("NATO trained Iraqi forces.", "Coalition partners shared assets and personnel.")
     assert not near_duplicates("— ¶2", "— ¶2")
     assert repeats(["One two three four five.", "One two three four five."])
+
+
+def test_a_point_repeating_a_summary_written_in_markdown_is_said_once(library: Library) -> None:
+    # Found by the property test above: a summary in markdown, and a point whose heading is the same words.
+    topic = library.commands[0]
+    written = "**Bold** _words_ `about` ```training```**Bold** _words_ `about` ```training```"
+    point = dataclasses.replace(topic.points[0], heading=written, text="")
+    changed = dataclasses.replace(topic, summary=written, points=(point, *topic.points[1:]))
+    library = dataclasses.replace(library, topics=tuple(changed if t.id == topic.id else t for t in library.topics))
+    reply = render_key(library, key_of(topic.id), 0, Viewer(1))
+    assert reply is not None
+    assert not repeats(sentence_texts(reply.payload()))
