@@ -63,6 +63,7 @@ import discord
 
 from bot.content import load_library
 from bot.content.yamlfile import SafeLoader
+from bot.render import PICTURE
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.simulator import CallbackAttempt, DiscordSimulator, InteractionRecord, SimMessage
 
@@ -283,11 +284,15 @@ class Side:
 
 
 def next_page(message: SimMessage, prefix: str) -> str:
-    """The custom_id of the ▶ button if it is enabled, else ⏮: clicking walks the pages round and round."""
+    """The custom_id of the ▶ button if it is enabled, else ⏮: clicking walks the pages round and round.
+    The timeline's Picture button is a page button too, but it opens a page with an upload, drawn first: not
+    the page turn the bare bot's buttons are compared with."""
     enabled = {
         b["custom_id"].rsplit(":", 1)[-1]: b["custom_id"]
         for b in message.buttons()
-        if str(b.get("custom_id", "")).startswith(prefix) and not b.get("disabled")
+        if str(b.get("custom_id", "")).startswith(prefix)
+        and not b.get("disabled")
+        and not str(b["custom_id"]).startswith(f"{prefix}{PICTURE}:")
     }
     return enabled.get("n") or enabled["f"]
 
