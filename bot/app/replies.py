@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 class MessageView(discord.ui.View):
     """A message's components as plain data: serialised with the message, never listened to.
 
