@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ from bot.render import (
     topic_page_count,
 )
 from bot.render.ids import point_target, source_key
+from bot.render.model import Button, ButtonStyle
 from bot.render.timeline_image import TimelineImage
 from tests.discord_rules import violations
 from tests.test_render import attachment_problems
@@ -276,3 +278,48 @@ def _without_defaults(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return out
 
     return [{**row, "components": [bare(c) for c in row["components"]]} for row in rows]
+
+
+def _discord_items_view(reply: Reply) -> discord.ui.View:
+    """The reply's rows as discord.py's own UI items, the public way to send components."""
+    styles = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDARY: discord.ButtonStyle.secondary}
+    view = discord.ui.View(timeout=None)
+    for number, row in enumerate(reply.rows):
+        for item in row.items:
+            if isinstance(item, Button):
+                view.add_item(
+                    discord.ui.Button(
+                        style=styles[item.style],
+                        label=item.label,
+                        custom_id=item.custom_id,
+                        disabled=item.disabled,
+                        row=number,
+                    )
+                )
+            else:
+                options = [
+                    discord.SelectOption(label=o.label, value=o.value, description=o.description) for o in item.options
+                ]
+                view.add_item(
+                    discord.ui.Select(
+                        custom_id=item.custom_id, placeholder=item.placeholder, options=options, row=number
+                    )
+                )
+    return view
+
+
+async def test_the_components_sent_are_those_discord_pys_own_items_would_send(library: Library) -> None:
+    # `MessageView` writes the components' JSON itself (see its DEP-WARN); discord.py's items are the reference.
+    image = TimelineImage("timeline.png", b"x", "alt", 1, 1)
+    replies = [
+        render_key(library, key_of(t.id), page, Viewer(7, private))
+        for t in library.by_id.values()
+        for page in (0, 1)
+        for private in (False, True)
+    ]
+    replies += [render_timeline(library, viewer=Viewer(7)), render_picture(library, Viewer(7, True), image)]
+    for reply in replies:
+        assert reply is not None
+        sent = message_kwargs(reply)["view"].to_components()
+        assert sent == _discord_items_view(reply).to_components()
+        assert sent  # every one of these replies has components

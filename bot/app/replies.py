@@ -19,24 +19,37 @@ from discord import app_commands
 
 from .. import limits
 from ..render import Reply
-from ..render.model import ActionRow, Button, ButtonStyle, Select
+from ..render.model import ActionRow, Button, Embed, Select, SelectOption
 
 if TYPE_CHECKING:
     from .client import ReferenceBot
 
 log = logging.getLogger(__name__)
 
-_STYLES = {ButtonStyle.PRIMARY: discord.ButtonStyle.primary, ButtonStyle.SECONDARY: discord.ButtonStyle.secondary}
-
 
 class MessageView(discord.ui.View):
-    """A message's components as plain data: serialised with the message, never listened to."""
+    """A message's components as plain data: serialised with the message, never listened to.
+
+    The wire form is built straight from the reply model rather than from discord.py's UI items: those are made
+    to be listened to (callbacks, row weights, a copy of every option), and making one per button and option
+    of every reply cost more than rendering the reply. What is sent is the same JSON the items would give.
+    """
 
     def __init__(self, rows: Sequence[ActionRow]) -> None:
         super().__init__(timeout=None)
-        for number, row in enumerate(rows):
-            for item in row.items:
-                self.add_item(_item(item, number))
+        self._wire = [{"type": 1, "components": [_component(item) for item in row.items]} for row in rows]
+
+    # DEP-WARN: `View.to_components` and `View.is_dispatchable` are undocumented: discord.py asks a view it sends
+    # for nothing else (discord/http.py and discord/webhook/async_.py serialise `to_components()`; the send and
+    # edit paths ask `is_finished()` and `is_dispatchable()` whether to store it). On upgrade, check that this is
+    # still so, and that `test_discord_objects_carry_the_same_payload` passes: it compares what is sent with
+    # what discord.py's own items would send.
+    def to_components(self) -> list[dict[str, Any]]:
+        return self._wire
+
+    def is_dispatchable(self) -> bool:
+        # As the items would say: every button and menu here has a custom_id.
+        return bool(self._wire)
 
     def is_finished(self) -> bool:
         # discord.py keeps every unfinished view it sends in its view store, and one without a timeout for the
@@ -44,28 +57,53 @@ class MessageView(discord.ui.View):
         return True
 
 
-def _item(spec: Button | Select, row: int) -> discord.ui.Item[MessageView]:
+def _component(spec: Button | Select) -> dict[str, Any]:
+    """`spec` as discord.py's `ui.Button` / `ui.Select` serialise it (defaults included)."""
     if isinstance(spec, Button):
-        return discord.ui.Button(
-            style=_STYLES[spec.style],
-            label=spec.label,
-            custom_id=spec.custom_id,
-            disabled=spec.disabled,
-            row=row,
-        )
-    return discord.ui.Select(
-        custom_id=spec.custom_id,
-        placeholder=spec.placeholder,
-        options=[discord.SelectOption(label=o.label, value=o.value, description=o.description) for o in spec.options],
-        row=row,
-    )
+        return {
+            "type": 2,
+            "style": int(spec.style),
+            "disabled": spec.disabled,
+            "label": spec.label,
+            "custom_id": spec.custom_id,
+        }
+    return {
+        "type": 3,
+        "custom_id": spec.custom_id,
+        "min_values": 1,
+        "max_values": 1,
+        "disabled": False,
+        "required": True,
+        "placeholder": spec.placeholder,
+        "options": [_option(o) for o in spec.options],
+    }
+
+
+def _option(option: SelectOption) -> dict[str, Any]:
+    data: dict[str, Any] = {"label": option.label, "value": option.value, "default": False}
+    if option.description:
+        data["description"] = option.description
+    return data
+
+
+class WireEmbed(discord.Embed):
+    """An embed sent as the model's JSON: discord.py asks an embed it sends for nothing but `to_dict()`, so
+    parsing the model's JSON into an `Embed` only for it to be written back out again is skipped."""
+
+    def __init__(self, embed: Embed) -> None:
+        super().__init__()
+        # discord.py's own `Embed.to_dict()` always carries the flags (0 here, Discord's default).
+        self._wire = {**embed.to_dict(), "flags": 0}
+
+    def to_dict(self) -> Any:
+        return self._wire
 
 
 def message_kwargs(answer: Reply, *, editing: bool = False) -> dict[str, Any]:
     """discord.py keyword arguments for `answer`. An edit also clears what the new page does not have."""
     kwargs: dict[str, Any] = {
         "content": answer.content,
-        "embeds": [discord.Embed.from_dict(e.to_dict()) for e in answer.embeds],
+        "embeds": [WireEmbed(e) for e in answer.embeds],
     }
     if answer.rows:
         kwargs["view"] = MessageView(answer.rows)

@@ -6,6 +6,7 @@ than a phone's screen (916 px at 390 wide, where the chat shows 740), and it say
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from .. import limits
@@ -107,13 +108,29 @@ def _menu_id(viewer: Viewer) -> str:
     return jump_id(TIMELINE, viewer)
 
 
-def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, focus: int | None = None) -> Reply:
-    """Page `page` of the timeline (there is one, but for a pack of very many moments); with `focus` (an event
-    index) the page listing that event, the event marked with "▶"."""
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """What a page of the timeline shows every viewer alike; only the custom_ids around it name the viewer."""
+
+    page: int
+    pages: int
+    embed: Embed
+    jumps: tuple[SelectOption, ...]
+
+
+def _listed(library: Library, page: int, focus: int | None) -> _Listed:
     pages = timeline_pages(library)
     if focus is not None and 0 <= focus < len(library.timeline):
         page = event_page(library, focus)
     page = min(max(page, 0), len(pages) - 1)
+    # Normalised before it is a key (an event not listed on the page is marked nowhere), so a crafted page or
+    # event number adds nothing to what the library keeps.
+    if focus not in pages[page]:
+        focus = None
+    return library.derived.get(("timeline-body", page, focus), lambda: _make_listed(library, pages, page, focus))
+
+
+def _make_listed(library: Library, pages: tuple[tuple[int, ...], ...], page: int, focus: int | None) -> _Listed:
     indices = pages[page]
     lines = [MARK * (i == focus) + event_line(library, library.timeline[i]) for i in indices]
     # The footer names the paragraphs the listed moments quote, as a topic's footer does.
@@ -125,15 +142,21 @@ def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, focus: i
         colour=library.pack.colour,
         footer=footer(source_name(library), cites, None),
     )
+    return _Listed(page, len(pages), embed, timeline_jumps(library, indices))
+
+
+def render_timeline(library: Library, page: int = 0, *, viewer: Viewer, focus: int | None = None) -> Reply:
+    """Page `page` of the timeline (there is one, but for a pack of very many moments); with `focus` (an event
+    index) the page listing that event, the event marked with "▶"."""
+    listed = _listed(library, page, focus)
     rows: list[ActionRow] = []
-    if len(pages) > 1:
-        rows.append(nav_row(TIMELINE, page, len(pages), viewer))
+    if listed.pages > 1:
+        rows.append(nav_row(TIMELINE, listed.page, listed.pages, viewer))
     if library.timeline:
         rows.append(ActionRow((source_button(TIMELINE, viewer, "Source"), picture_button(viewer))))
-    jumps = timeline_jumps(library, indices)
-    if jumps:
-        rows.append(ActionRow((Select(_menu_id(viewer), MENU_PLACEHOLDER, jumps),)))
-    return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private)
+    if listed.jumps:
+        rows.append(ActionRow((Select(_menu_id(viewer), MENU_PLACEHOLDER, listed.jumps),)))
+    return Reply(embeds=(listed.embed,), rows=tuple(rows), ephemeral=viewer.private)
 
 
 def picture_button(viewer: Viewer) -> Button:

@@ -7,6 +7,7 @@ phone those lines are what pushes an answer past one screen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from .. import limits
@@ -157,7 +158,7 @@ def _topic_jumps(library: Library, topic: Topic) -> tuple[SelectOption, ...]:
     return tuple(out)
 
 
-def _menu(library: Library, topic: Topic, indices: tuple[int, ...], viewer: Viewer) -> ActionRow | None:
+def _menu_options(library: Library, topic: Topic, indices: tuple[int, ...]) -> tuple[SelectOption, ...]:
     """One menu: the page's points in full first, then the topics to go to next."""
     key = key_of(topic.id)
     points = [
@@ -168,10 +169,7 @@ def _menu(library: Library, topic: Topic, indices: tuple[int, ...], viewer: View
         )
         for i in indices
     ]
-    options = unique_options([*points, *topic_jumps(library, topic)])
-    if not options:
-        return None
-    return ActionRow((Select(jump_id(key, viewer), MENU_PLACEHOLDER, options),))
+    return unique_options([*points, *topic_jumps(library, topic)])
 
 
 def _cites(topic: Topic, indices: tuple[int, ...], folded: bool) -> list[Entry]:
@@ -181,14 +179,41 @@ def _cites(topic: Topic, indices: tuple[int, ...], folded: bool) -> list[Entry]:
     return [Entry(_NO_FIELD, ((p.citation.section or topic.short, p.citation.paragraph),)) for p in chosen]
 
 
-def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer, marked: int | None = None) -> Reply:
-    """Page `page` of `topic` for `viewer`: summary, points, where next; Source, the menu, page buttons.
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """What a page of a topic shows every viewer alike; only the custom_ids around it name the viewer."""
 
-    `marked` is the index of a point to flag with "▶" (the one a search result opened)."""
-    pages = topic_pages(library, topic, viewer.commands)
+    page: int
+    pages: int
+    embed: Embed
+    source_label: str
+    options: tuple[SelectOption, ...]
+
+
+def _body(library: Library, topic: Topic, page: int, mentions: Mentions, marked: int | None) -> _Body:
+    # Kept with the library, as its pages are: every command answers its first page, so most answers are one
+    # of a few dozen bodies, and only the buttons' custom_ids are made per viewer. The page is clamped first,
+    # so a click naming page 999999 adds nothing.
+    pages = topic_pages(library, topic, mentions)
     page = min(max(page, 0), len(pages) - 1)
+    if marked is not None and marked not in pages[page]:
+        marked = None
+    return library.derived.get(
+        ("topic-body", topic.id, page, mentions, marked),
+        lambda: _make_body(library, topic, pages, page, mentions, marked),
+    )
+
+
+def _make_body(
+    library: Library,
+    topic: Topic,
+    pages: tuple[tuple[int, ...], ...],
+    page: int,
+    mentions: Mentions,
+    marked: int | None,
+) -> _Body:
     indices = pages[page]
-    summary, where = _header(library, topic, viewer.commands)
+    summary, where = _header(library, topic, mentions)
     points = [MARK * (i == marked) + point_line(topic, topic.points[i]) for i in indices]
     lines = [summary, *points, where]
     parent = library.by_id.get(topic.parent) if topic.parent else None
@@ -204,14 +229,22 @@ def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewe
         footer=footer(source_title, cited, topic.short),
     )
     key = key_of(topic.id)
+    return _Body(page, len(pages), embed, source_label(library, key), _menu_options(library, topic, indices))
+
+
+def render_topic(library: Library, topic: Topic, page: int = 0, *, viewer: Viewer, marked: int | None = None) -> Reply:
+    """Page `page` of `topic` for `viewer`: summary, points, where next; Source, the menu, page buttons.
+
+    `marked` is the index of a point to flag with "▶" (the one a search result opened)."""
+    body = _body(library, topic, page, viewer.commands, marked)
+    key = key_of(topic.id)
     rows: list[ActionRow] = []
-    if len(pages) > 1:
-        rows.append(nav_row(key, page, len(pages), viewer))
-    rows.append(ActionRow((source_button(key, viewer, source_label(library, key)),)))
-    menu = _menu(library, topic, indices, viewer)
-    if menu is not None:
-        rows.append(menu)
-    return Reply(embeds=(embed,), rows=tuple(rows), ephemeral=viewer.private)
+    if body.pages > 1:
+        rows.append(nav_row(key, body.page, body.pages, viewer))
+    rows.append(ActionRow((source_button(key, viewer, body.source_label),)))
+    if body.options:
+        rows.append(ActionRow((Select(jump_id(key, viewer), MENU_PLACEHOLDER, body.options),)))
+    return Reply(embeds=(body.embed,), rows=tuple(rows), ephemeral=viewer.private)
 
 
 def topic_page_count(library: Library, topic: Topic) -> int:
