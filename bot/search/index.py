@@ -42,6 +42,7 @@ from typing import Final, NamedTuple
 
 from rapidfuzz import fuzz, process, utils
 
+from ..content import heap
 from ..content.models import Citation, Library, Point, TimelineEvent, Topic
 from ..limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, CHOICE_VALUE, EMBED_FIELDS
 from ..text import clean_text, clip, escape_markdown
@@ -206,6 +207,8 @@ class SearchIndex:
         # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
         is_english("nato")
+        # Building makes far more short-lived objects (records, SQLite's insert buffers) than the index keeps.
+        heap.give_back()
         log.debug(
             "search index: %d rows, %d names, %d words in %.1f ms",
             self._row_count,
