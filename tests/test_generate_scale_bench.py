@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_scale_benchmark_prints_its_table() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.scale", "--scales", "1", "2", "101", "--rounds", "1"],
+        [sys.executable, "-m", "benchmarks.scale", "--scales", "1", "2", "101", "--rounds", "1", "--repeat", "1"],
         cwd=ROOT,
         env=env,
         capture_output=True,
