@@ -67,14 +67,14 @@ class _Unusual(Exception):
 
 
 class YamlDocument:
-    """A parsed file: its plain data, and (composed when first asked) the node tree that knows where each key was
-    written."""
+    """A parsed file: its plain data, and (composed when first asked, from its UTF-8 text) the node tree that
+    knows where each key was written."""
 
     def __init__(
         self,
         name: str,
         data: Any,
-        text: str,
+        text: bytes,
         node: Node | None = None,
         duplicates: bool = False,
         top_lines: dict[Any, int] | None = None,
@@ -152,21 +152,25 @@ class YamlDocument:
 
 def parse_yaml(text: str, name: str) -> YamlDocument:
     """Parse `text` safely. Raises `YamlSyntaxError` with the line where the fault starts."""
+    # Parsed, and kept for the lines of any problem found later, as UTF-8: the C parser reads that anyway, and
+    # kept as text, one typographic quote makes a file two bytes a character, every file of a pack at once.
+    raw = b""
     try:
+        raw = text.encode("utf-8")  # a lone surrogate cannot be: refused below, as the parser refused it
         try:
-            data, duplicates, top_lines = _from_events(text)
-            return YamlDocument(name, data, text, duplicates=duplicates, top_lines=top_lines)
+            data, duplicates, top_lines = _from_events(raw)
+            return YamlDocument(name, data, raw, duplicates=duplicates, top_lines=top_lines)
         except _Unusual:
-            return _full_load(text, name)
+            return _full_load(raw, name)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, text) from exc
+        raise _syntax_error(exc, raw) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value its constructor refuses: `!!int x`
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
 
 
-def _from_events(text: str) -> tuple[Any, bool, dict[Any, int]]:
+def _from_events(text: bytes) -> tuple[Any, bool, dict[Any, int]]:
     """(data, whether some mapping repeats a key, the line of each top-level key), built from the parser's
     events without a node tree."""
     loader = SafeLoader(text)
@@ -297,7 +301,7 @@ def _line(event: Event) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _full_load(text: str, name: str) -> YamlDocument:
+def _full_load(text: bytes, name: str) -> YamlDocument:
     _check_depth(text)
     loader = SafeLoader(text)
     try:
@@ -308,7 +312,7 @@ def _full_load(text: str, name: str) -> YamlDocument:
     return YamlDocument(name, data, text, node, duplicates=True)
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: bytes) -> None:
     loader = SafeLoader(text)
     try:
         depth = 0
@@ -332,7 +336,7 @@ _STARTS_HERE: Final = (
 )
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
+def _syntax_error(exc: yaml.MarkedYAMLError, text: bytes) -> YamlSyntaxError:
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.problem and exc.context and not exc.context.startswith("while "):
         problem = f"{exc.context}, {exc.problem}"  # "expected a single document…, but found another document"
@@ -358,7 +362,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlSyntaxError:
     return YamlSyntaxError(at.line + 1, f"YAML syntax error: {problem}")
 
 
-def _quote_running_into(text: str, at: yaml.Mark) -> tuple[int, int] | None:
+def _quote_running_into(text: bytes, at: yaml.Mark) -> tuple[int, int] | None:
     """(first, last line) of a quoted text spanning lines that ends where the error is: a quote left open
     earlier, closed by accident by the next quote in the file, is the usual cause of such an error."""
     loader = SafeLoader(text)
