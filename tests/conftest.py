@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,6 +52,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"Discord spec check: {SPEC_TALLY['validated']} simulator answers validated against the spec "
             f"({SPEC_TALLY['exempt']} injected 5xx/Cloudflare answers left out)"
         )
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    """A copy of the shipped pack to break (without its README, which the loader never reads)."""
+    root = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
+    return root
 
 
 @pytest.fixture(scope="session")

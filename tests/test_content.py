@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,13 +92,6 @@ def test_library_is_frozen(library: Library) -> None:
 
 
 # --- broken packs -------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
-    return root
 
 
 def edit(root: Path, name: str, change: Callable[[str], str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +16,6 @@ from bot.settings import SHIPPED_CONTENT_DIR
 from .test_content import OBJ, edit, line_of, only_problem
 
 README = Path(__file__).resolve().parent.parent / "content" / "README.md"
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    """A copy of the shipped pack to break."""
-    root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
-    return root
 
 
 def documented(section: str) -> set[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -19,19 +18,10 @@ import pytest
 
 from bot.content import ContentError, load_library
 from bot.content import files as content_files
-from bot.settings import SHIPPED_CONTENT_DIR
 
 from .test_content import OBJ, edit, line_of, only_problem
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    """A copy of the shipped pack to break."""
-    root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
-    return root
 
 
 def problems_of(root: Path) -> list[str]:

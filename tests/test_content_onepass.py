@@ -3,7 +3,6 @@ the line where they start. Bounded echoes and duplicate keys are here too: they 
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentError, load_library
-from bot.settings import SHIPPED_CONTENT_DIR
 
 from .test_content import OBJ, edit, line_of, only_problem
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    """A copy of the shipped pack to break."""
-    root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
-    return root
 
 
 def caught(root: Path) -> ContentError:

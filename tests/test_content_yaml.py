@@ -3,7 +3,6 @@ the event path that builds the data fast must never mean something else than the
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,8 @@ import yaml
 
 from bot.content import ContentError, load_library
 from bot.content.yamlfile import MAX_DEPTH, SafeLoader, YamlSyntaxError, parse_yaml
-from bot.settings import SHIPPED_CONTENT_DIR
 
 from .test_content import OBJ, only_problem
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    """A copy of the shipped pack to break."""
-    root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT_DIR, root, ignore=shutil.ignore_patterns("README.md"))
-    return root
-
 
 SAMPLES = [
     "a: 1\nb: '1'\nc: 1.5\nd: yes\ne: ~\nf: null\ng: 0o17\nh: 017\ni: 0x1F\nj: 2004-06-28\nk: .inf\nl: -3\nm: +4\n",
