@@ -6,6 +6,7 @@ than a phone's screen (916 px at 390 wide, where the chat shows 740), and it say
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -130,18 +131,22 @@ def _listed(library: Library, page: int, focus: int | None) -> _Listed:
     return library.derived.get(("timeline-body", page, focus), lambda: _make_listed(library, pages, page, focus))
 
 
-def _make_listed(library: Library, pages: tuple[tuple[int, ...], ...], page: int, focus: int | None) -> _Listed:
-    indices = pages[page]
-    lines = [MARK * (i == focus) + event_line(library, library.timeline[i]) for i in indices]
-    # The footer names the paragraphs the listed moments quote, as a topic's footer does.
+def _embed(library: Library, indices: Iterable[int], description: str, image: str | None = None) -> Embed:
+    """The timeline's embed; its footer names the paragraphs the moments `indices` quote, as a topic's does."""
     cites = [_cited(library, library.timeline[i]) for i in indices]
-    description = "\n".join([_intro(library), *lines])
-    embed = Embed(
+    return Embed(
         title=TITLE,
         description=clip(description, limits.EMBED_DESCRIPTION),
         colour=library.pack.colour,
         footer=footer(source_name(library), cites, None),
+        image=image,
     )
+
+
+def _make_listed(library: Library, pages: tuple[tuple[int, ...], ...], page: int, focus: int | None) -> _Listed:
+    indices = pages[page]
+    lines = [MARK * (i == focus) + event_line(library, library.timeline[i]) for i in indices]
+    embed = _embed(library, indices, "\n".join([_intro(library), *lines]))
     return _Listed(page, len(pages), embed, timeline_jumps(library, indices))
 
 
@@ -165,15 +170,11 @@ def picture_button(viewer: Viewer) -> Button:
 
 def render_picture(library: Library, viewer: Viewer, image: TimelineImage | None) -> Reply:
     """The timeline drawn, with its words for readers who cannot see it; `image` None: it could not be drawn."""
-    pages = timeline_pages(library)
-    cites = [_cited(library, library.timeline[i]) for indices in pages for i in indices]
-    embed = Embed(
-        title=TITLE,
-        description=_intro(library) if image is not None else NO_PICTURE,
-        colour=library.pack.colour,
-        footer=footer(source_name(library), cites, None),
-        image=f"attachment://{image.filename}" if image is not None else None,
-    )
+    listed = [i for indices in timeline_pages(library) for i in indices]
+    if image is None:
+        embed = _embed(library, listed, NO_PICTURE)
+    else:
+        embed = _embed(library, listed, _intro(library), f"attachment://{image.filename}")
     row = ActionRow((back_button(TIMELINE, "the list", viewer), source_button(TIMELINE, viewer, "Source")))
     files = (Attachment(image.filename, image.data, clip(image.description, ALT_TEXT)),) if image else ()
     return Reply(embeds=(embed,), rows=(row,), ephemeral=viewer.private, files=files)
