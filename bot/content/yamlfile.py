@@ -100,7 +100,7 @@ class YamlDocument:
 
     def line(self, path: KeyPath) -> int | None:
         """1-based line of the value at `path`, or of the nearest ancestor that exists."""
-        if len(path) == 1 and path[0] in self._top_lines and not self.has_duplicates:
+        if len(path) == 1 and path[0] in self._top_lines:
             return self._top_lines[path[0]]
         node = self.node
         best = node.start_mark.line + 1 if node is not None else None
@@ -248,7 +248,7 @@ class _EventBuilder:
             if event.anchor is not None:
                 anchors[event.anchor] = key
             if lines is not None:
-                lines.setdefault(key, event.start_mark.line + 1)
+                lines.setdefault(key, event.start_mark.line + 1)  # a repeated key: its first, as the tree says
             event = get()
             if type(event) is ScalarEvent and event.anchor is None:  # the usual case, without a call
                 item = event.value
