@@ -309,7 +309,8 @@ def _discord_items_view(reply: Reply) -> discord.ui.View:
 
 
 async def test_the_components_sent_are_those_discord_pys_own_items_would_send(library: Library) -> None:
-    # `MessageView` writes the components' JSON itself (see its DEP-WARN); discord.py's items are the reference.
+    # `MessageView` and `WireEmbed` write their JSON themselves (see their DEP-WARNs); discord.py's own items and
+    # embeds are the reference.
     image = TimelineImage("timeline.png", b"x", "alt", 1, 1)
     replies = [
         render_key(library, key_of(t.id), page, Viewer(7, private))
@@ -320,6 +321,10 @@ async def test_the_components_sent_are_those_discord_pys_own_items_would_send(li
     replies += [render_timeline(library, viewer=Viewer(7)), render_picture(library, Viewer(7, True), image)]
     for reply in replies:
         assert reply is not None
-        sent = message_kwargs(reply)["view"].to_components()
+        kwargs = message_kwargs(reply)
+        sent = kwargs["view"].to_components()
         assert sent == _discord_items_view(reply).to_components()
         assert sent  # every one of these replies has components
+        # Embeds too are written by the bot (`WireEmbed`): as discord.py's own `Embed` would write them.
+        own = [discord.Embed.from_dict(e.to_dict()).to_dict() for e in reply.embeds]
+        assert [e.to_dict() for e in kwargs["embeds"]] == own

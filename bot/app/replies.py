@@ -90,6 +90,10 @@ class WireEmbed(discord.Embed):
     """An embed sent as the model's JSON: discord.py asks an embed it sends for nothing but `to_dict()`, so
     parsing the model's JSON into an `Embed` only for it to be written back out again is skipped."""
 
+    # DEP-WARN: relies on discord.py reading a sent embed through `to_dict()` alone (discord/http.py's
+    # `handle_message_parameters`); its attributes here are empty. On upgrade, check that this is still so, and
+    # `test_the_components_sent_are_those_discord_pys_own_items_would_send`, which compares with discord.py's
+    # own `Embed`.
     def __init__(self, embed: Embed) -> None:
         super().__init__()
         # discord.py's own `Embed.to_dict()` always carries the flags (0 here, Discord's default).
