@@ -21,12 +21,13 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# A stamp per extra: pip runs again only when pyproject.toml changes.
-$(VENV)/.installed-run: pyproject.toml | $(PY)
+# A stamp per extra: pip runs again only when what it installs from changes (it builds the loader's C fast path).
+INSTALLED_FROM := pyproject.toml setup.py bot/content/_plainyaml.c
+$(VENV)/.installed-run: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
+$(VENV)/.installed-test: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed-run
 

@@ -1,15 +1,21 @@
 """YAML that PyYAML's safe loader would refuse, or read in an unusual way, is refused or read the same way here:
-the event path that builds the data fast must never mean something else than the full loader."""
+the event path that builds the data fast must never mean something else than the full loader, and the C path
+(`_plainyaml`) must build exactly what the event path builds, or decline the file."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from bot.content import ContentError, load_library
+from bot.content import ContentError, load_library, yamlfile
 from bot.content.yamlfile import MAX_DEPTH, SafeLoader, YamlSyntaxError, parse_yaml
+from bot.settings import SHIPPED_CONTENT_DIR
 
 from .test_content import OBJ, only_problem
 
@@ -83,3 +89,116 @@ def test_an_alias_bomb_with_a_repeated_key_is_looked_at_once_per_node() -> None:
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]  # 9**11 paths, 12 nodes
     doc = parse_yaml("\n".join(lines) + "\n", "x.yaml")
     assert [(path[-1], first, line) for path, first, line in doc.duplicates()] == [("k", 1, 1)]
+
+
+# --- the C path -----------------------------------------------------------------------------------------------
+
+needs_c_path = pytest.mark.skipif(
+    yamlfile._plainyaml is None and os.environ.get("CI", "").lower() != "true",
+    reason="the C path is not built here (no C compiler or libyaml headers at install)",
+)
+
+# Plain scalars that an implicit type may claim, or nearly: each must come out as the event path makes it.
+TRICKY = [
+    "yes", "No", "ON", "off", "y", "n", "true", "False", "TRUE", "fAlSe", "null", "Null", "~", "",
+    "0", "7", "-7", "+7", "007", "0o17", "0x1F", "0b101", "1_000", "12:30:00", "190:20:30", "1e3", "1.5",
+    "-.5", ".inf", "-.Inf", ".nan", "2004-06-28", "2004-06-28 12:00:00", "2004-6-8T1:2:3Z", "123456789012345678",
+    "1234567890123456789", "99999999999999999999999", "=", "<<", "false!", "nulls", "tl;dr", "NTM-I", "2003 war",
+    "falsey", "Trueish", "onwards", "é", "Ünïcödé", "“quoted”", "a: b",
+]  # fmt: skip
+
+
+def both_paths(text: bytes) -> tuple[Any, Any]:
+    """(what the C path built or None, what the event path built), each with the types of every value shown."""
+    built = yamlfile._from_libyaml(text)
+    try:
+        expected = yamlfile._from_events(text)
+    except (yamlfile._Unusual, YamlSyntaxError, yaml.YAMLError, ValueError, TypeError, OverflowError):
+        expected = None
+    # repr tells True from 1 and 1.0, and a dict's order, which == does not.
+    return (None if built is None else repr(built)), (None if expected is None else repr(expected))
+
+
+def check_agree(text: bytes) -> None:
+    built, expected = both_paths(text)
+    if built is not None:
+        assert built == expected
+
+
+@needs_c_path
+@pytest.mark.parametrize("text", SAMPLES)
+def test_the_c_path_builds_what_the_event_path_builds_or_declines(text: str) -> None:
+    check_agree(text.encode("utf-8"))
+
+
+@needs_c_path
+@pytest.mark.parametrize("word", TRICKY)
+def test_a_plain_scalar_that_may_not_be_text_means_the_same_on_both_paths(word: str) -> None:
+    text = f"{word}: {word}\nlist: [{word}]\nblock:\n  - {word}\nquoted: '{word}'\n".encode()
+    built, expected = both_paths(text)
+    assert built == expected  # and so taken by the C path wherever the event path takes it
+
+
+scalars = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(TRICKY),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+)
+keys = st.text(max_size=12) | st.sampled_from(TRICKY)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@needs_c_path
+@given(
+    data=documents,
+    flow=st.sampled_from([None, True, False]),
+    style=st.sampled_from([None, "'", '"', "|", ">"]),
+    unicode=st.booleans(),
+    width=st.sampled_from([20, 80, 10_000]),
+)
+def test_any_document_is_built_the_same_on_both_paths(
+    data: Any, flow: bool | None, style: str | None, unicode: bool, width: int
+) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, default_style=style, allow_unicode=unicode, width=width)
+    check_agree(text.encode("utf-8"))
+
+
+@needs_c_path
+def test_the_c_path_declines_what_only_pyyaml_handles() -> None:
+    declined = [
+        "a: &x [1]\nb: *x\n",  # anchors and aliases
+        "base: &b {x: 1}\nother:\n  <<: *b\n",  # a merge key
+        "a: !!set {x, y}\n",  # a tag on a collection
+        "? [complex, key]\n: value\n",
+        "a: 1\n---\nb: 2\n",  # two documents
+        "a: [1, 2\n",  # a syntax error, worded by the event path
+        "a: !!int twelve\n",  # a value its tag refuses
+        "a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
+        "a: \udcff\n",
+    ]
+    for text in declined:
+        assert yamlfile._from_libyaml(text.encode("utf-8", "surrogatepass")) is None, text
+
+
+@needs_c_path
+def test_the_c_path_reads_every_file_of_the_shipped_pack() -> None:
+    files = sorted(SHIPPED_CONTENT_DIR.glob("**/*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        built, expected = both_paths(path.read_bytes())
+        assert built is not None, path
+        assert built == expected, path
+
+
+def test_the_c_path_is_built_where_ci_runs() -> None:
+    """CI installs what builds it (.ci/run): there, a loader without it is a failure, not a slower pass."""
+    if os.environ.get("CI", "").lower() != "true":
+        pytest.skip("only CI must have the C path; without it the loader is only slower")
+    assert yamlfile._plainyaml is not None

@@ -5,6 +5,11 @@ that is several times faster than composing a node tree and constructing from it
 where each key was written, is composed only when a problem in that file needs a line. Anything the event path
 does not handle itself (tags beyond the plain types, merge keys, complex keys, several documents) goes through
 PyYAML's own safe loader, so the two never disagree about what a file means; neither runs any code.
+
+Where the install could build it, `_plainyaml` (C, on the same libyaml) reads the events first, without making
+a Python object of each: at the size of a large pack those objects cost more than the parsing. It takes the
+common case and declines the rest (an anchor, a tag on a collection, a syntax error…) to the event path here;
+its scalars that may not be text are resolved by `_scalar` below, so the rules stay in one place.
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import clip
 
+try:
+    from . import _plainyaml
+except ImportError:  # not built here (no C compiler or no libyaml headers at install): the event path does it all
+    _plainyaml = None  # type: ignore[assignment]
+
 # The C loader is several times faster where PyYAML was built with libyaml; both construct only plain types.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -46,6 +56,23 @@ _MAYBE_NOT_TEXT: Final = frozenset(k for k in SafeLoader.yaml_implicit_resolvers
 _OPEN: Final = object()
 # How short plain scalars resolve ("title", "true", "2004"…): keys repeat in every file, so ask the resolver once.
 _RESOLVED: dict[str, str] = {}
+
+
+def _first_bytes(chars: frozenset[str]) -> bytes | None:
+    """`_MAYBE_NOT_TEXT` as the C path's table of 256 flags, or None where a resolver starts with a character a
+    byte cannot stand for (one added for a non-ASCII start): then the C path is not used at all."""
+    flags = bytearray(256)
+    for char in chars - {""}:
+        if len(char) != 1 or not char.isascii():
+            return None
+        flags[ord(char)] = 1
+    return bytes(flags)
+
+
+_MAYBE_FLAGS: Final = _first_bytes(_MAYBE_NOT_TEXT)
+# Resolving a scalar uses only a loader's resolver and its constructors of plain types, which keep no state:
+# one loader, never parsing, serves every file the C path reads, in any thread.
+_SCALARS: Final = SafeLoader(b"")
 
 
 def format_key(path: KeyPath) -> str:
@@ -158,7 +185,7 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     try:
         raw = text.encode("utf-8")  # a lone surrogate cannot be: refused below, as the parser refused it
         try:
-            data, duplicates, top_lines = _from_events(raw)
+            data, duplicates, top_lines = _from_libyaml(raw) or _from_events(raw)
             return YamlDocument(name, data, raw, duplicates=duplicates, top_lines=top_lines)
         except _Unusual:
             return _full_load(raw, name)
@@ -168,6 +195,21 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value its constructor refuses: `!!int x`
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
+
+
+def _from_libyaml(text: bytes) -> tuple[Any, bool, dict[Any, int]] | None:
+    """What `_from_events` gives, built by the C path; None where it is not built or declines the file."""
+    if _plainyaml is None or _MAYBE_FLAGS is None:
+        return None
+    try:
+        return _plainyaml.build(text, _MAYBE_FLAGS, _resolve, MAX_DEPTH)
+    except (_Unusual, YamlSyntaxError, yaml.YAMLError, ValueError, TypeError, OverflowError):
+        return None  # a scalar `_scalar` refused: the event path meets it again, and says where it is
+
+
+def _resolve(value: str, tag: str | None) -> Any:
+    """`_scalar` for the C path, which has no event to give: an untagged scalar it passes is plain."""
+    return _scalar(_SCALARS, ScalarEvent(None, tag, (True, False), value), value)
 
 
 def _from_events(text: bytes) -> tuple[Any, bool, dict[Any, int]]:
