@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content import ContentError, Library, Problem, load_library
-from ..content.heap import release_retired
+from ..content.heap import give_back, release_retired
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ class ContentReloader:
             try:
                 result = await self._reload(started)
             except ContentError as exc:
+                give_back()  # what the refused load read is garbage now, and nothing else will trim it
                 result = ReloadResult(False, None, exc.problems, seconds=time.perf_counter() - started)
                 log.warning("%s:\n%s", result.summary(), exc)
             except Exception as exc:
