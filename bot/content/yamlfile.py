@@ -209,6 +209,8 @@ def _from_libyaml(text: bytes) -> tuple[Any, bool, dict[Any, int]] | None:
 
 def _resolve(value: str, tag: str | None) -> Any:
     """`_scalar` for the C path, which has no event to give: an untagged scalar it passes is plain."""
+    if tag is None and _RESOLVED.get(value) == _STR:
+        return value  # a key such as "text" or "title", asked in every file: known to be text without an event
     return _scalar(_SCALARS, ScalarEvent(None, tag, (True, False), value), value)
 
 
