@@ -197,6 +197,21 @@ def test_the_c_path_reads_every_file_of_the_shipped_pack() -> None:
         assert built == expected, path
 
 
+@needs_c_path
+@given(data=st.data())
+def test_a_cut_or_corrupted_file_is_declined_or_built_the_same(data: st.DataObject) -> None:
+    """Every way a parse can stop half-way (an error on any event, in any collection) is an exit the C path must
+    leave cleanly, with nothing half-built returned."""
+    files = sorted(SHIPPED_CONTENT_DIR.glob("**/*.yaml"))
+    text = bytearray(data.draw(st.sampled_from(files)).read_bytes())
+    at = data.draw(st.integers(0, len(text) - 1))
+    if data.draw(st.booleans()):
+        del text[at:]
+    else:
+        text[at] = data.draw(st.integers(0, 255))
+    check_agree(bytes(text))
+
+
 def test_the_c_path_is_built_where_ci_runs() -> None:
     """CI installs what builds it (.ci/run): there, a loader without it is a failure, not a slower pass."""
     if os.environ.get("CI", "").lower() != "true":
