@@ -83,6 +83,10 @@ def say(message: dict[str, Any]) -> None:
 def build(kind: str) -> tuple[discord.Client, str]:
     """The unstarted bot of `kind` and its token, configured from the environment."""
     if kind == "ours":
+        from bot.content import heap
+
+        # As `python -m bot run` starts: collection paused until READY, when the bot ends the pause.
+        heap.pause_collection()
         from bot.app.client import create_bot
         from bot.settings import Settings
 

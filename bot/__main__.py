@@ -14,7 +14,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError, Library, load_library
+from .content import ContentError, Library, heap, load_library
 from .content.report import report
 from .ops.logs import configure_logging
 from .settings import Settings, SettingsError, tcp_port
@@ -163,6 +163,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             _out(NO_TOKEN, err=True)
             return 1
         return _playground(settings, token_missing=True)
+    # Until READY (the bot then calls `heap.settle`): discord.py's imports, the extensions and the library are
+    # made for good, and collecting while they are made would only scan them again and again.
+    heap.pause_collection()
     return _run_async(settings, _serve(settings))
 
 

@@ -21,7 +21,7 @@ import pytest
 
 import bot.ops.reload
 from bot.app.tree import Refused
-from bot.content import Library, Problem, load_library
+from bot.content import Library, Problem, heap, load_library
 from bot.ops.reload import ReloadResult
 from bot.render import render_reload
 from bot.render.admin import MAX_PROBLEMS
@@ -331,10 +331,16 @@ def _refer_back(library: Library) -> None:
     library.derived.get("back to the library", lambda: library)
 
 
-async def test_a_reload_lets_the_library_it_replaces_go() -> None:
+@pytest.mark.parametrize("since_start_up", [False, True], ids=["collected", "frozen at start-up"])
+async def test_a_reload_lets_the_library_it_replaces_go(since_start_up: bool) -> None:
     # A library and what is derived from it can refer to each other (the search index keeps its library): such
     # a cycle is freed only by a full collection, which must not wait on the garbage collector's own schedule.
+    # The library served since start-up is frozen (heap.settle), out of any collection's sight, until a reload.
     served = [load_library(SHIPPED)]
+    if since_start_up:
+        heap.pause_collection()
+        heap.settle()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
     old = served[0]
     _refer_back(old)
     retired = weakref.ref(old.derived)
@@ -351,5 +357,30 @@ async def test_a_reload_lets_the_library_it_replaces_go() -> None:
     finally:
         if collecting:
             gc.enable()
+        frozen = gc.get_freeze_count() > 0
+        gc.unfreeze()  # what the test froze goes back to the collector, for the tests after it
     assert result.ok
     assert retired() is None
+    assert frozen == since_start_up, "a reload after start-up freezes what it keeps again, and only then"
+
+
+async def test_the_bot_ends_the_start_up_pause_at_ready(tmp_path: Path) -> None:
+    """`python -m bot run` pauses collection for the start-up; READY ends the pause, freezing what start-up made."""
+    settings = settings_for(tmp_path, SHIPPED)
+    heap.pause_collection()
+    try:
+        async with DiscordSimulator() as sim, running(sim, settings, sync=False):
+            await asyncio.sleep(0)  # READY is set: the settle task runs at the loop's next turn
+            await asyncio.sleep(0)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def test_settling_without_a_pause_freezes_nothing() -> None:
+    """A test or a program embedding the bot never paused collection: READY leaves its collector alone."""
+    assert gc.isenabled()
+    heap.settle()
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -8,18 +8,19 @@ all in this process; with them set, this process runs its share and others run t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import importlib
 import logging
 import pkgutil
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import discord
 from discord.ext import commands
 
-from ..content import ContentError, Library, load_library
+from ..content import ContentError, Library, heap, load_library
 from ..ops.instrumentation import PackInfo, ShardStatus, finite
 from ..ops.reload import ContentReloader, ReloadResult, watch_content
 from ..search import index_of
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from ..search import SearchIndex
 
 log = logging.getLogger(__name__)
+
+# The longest start-up may run with garbage collection paused, READY or not (see `_end_start_up_pause`).
+START_UP_PAUSE: Final = 60.0
 
 
 def discover_extensions() -> tuple[str, ...]:
@@ -104,6 +108,7 @@ class ReferenceBot(commands.AutoShardedBot):
         self._extensions = tuple(extensions) if extensions is not None else discover_extensions()
         self._watcher: asyncio.Task[None] | None = None
         self._warm_up: asyncio.Task[None] | None = None
+        self._settle: asyncio.Task[None] | None = None
         self.health: HealthServer | None = None
         self.navigation_items: set[type[navigation.Navigation]] = set()
 
@@ -249,6 +254,7 @@ class ReferenceBot(commands.AutoShardedBot):
         # The search index (SQLite, rapidfuzz, the English word list) is built once the bot is READY, off the
         # event loop: not before READY, which it would delay, and not in the first member's search.
         self._warm_up = asyncio.create_task(self._build_index_when_ready(), name="search-index")
+        self._settle = asyncio.create_task(self._end_start_up_pause(), name="settle")
         if self.settings.dev_guild_id is not None:
             await self.sync_dev_guild()
         if self.settings.watch_content:
@@ -270,9 +276,18 @@ class ReferenceBot(commands.AutoShardedBot):
         await asyncio.to_thread(index_of, library)
         log.info("search index built in %.0f ms", (time.perf_counter() - started) * 1000)
 
+    async def _end_start_up_pause(self) -> None:
+        # The entry point pauses garbage collection for the start-up (`heap.pause_collection`). READY ends the
+        # pause, or a minute without it: a gateway that never answers must not leave collection off for good.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wait_until_ready(), START_UP_PAUSE)
+        heap.settle()
+
     async def close(self) -> None:
         if self._warm_up is not None:
             self._warm_up.cancel()
+        if self._settle is not None:
+            self._settle.cancel()
         if self._watcher is not None:
             self._watcher.cancel()
         try:
