@@ -380,7 +380,14 @@ async def test_the_bot_ends_the_start_up_pause_at_ready(tmp_path: Path) -> None:
 
 
 def test_settling_without_a_pause_freezes_nothing() -> None:
-    """A test or a program embedding the bot never paused collection: READY leaves its collector alone."""
+    """A test or a program embedding the bot never paused collection: READY leaves its collector alone, even
+    when it comes while a load (in another thread) has collection off for itself."""
     assert gc.isenabled()
     heap.settle()
     assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()  # as load_library does while it runs
+    try:
+        heap.settle()
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()

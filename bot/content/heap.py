@@ -38,19 +38,27 @@ def give_back() -> None:
         trim(0)
 
 
+_paused = False
+
+
 def pause_collection() -> None:
     """Start-up makes objects that live as long as the process (modules, the library, discord.py's state):
     collecting while it runs only scans them again and again (some 120 collections, 70 to 100 ms, on the way
     to serving the shipped pack). `settle()` ends the pause."""
+    global _paused
+    _paused = True
     gc.disable()
 
 
 def settle() -> None:
     """End the start-up's pause, if there is one: what start-up made is frozen, so that no later collection
     scans it again (and a member's answer never waits for a full one over it), and collecting resumes. Where
-    nothing paused collection (a test, an embedding program), it does nothing."""
-    if gc.isenabled():
+    nothing paused collection (a test, an embedding program), it does nothing, even while a load in another
+    thread has collection off for itself."""
+    global _paused
+    if not _paused:
         return
+    _paused = False
     gc.freeze()
     gc.enable()
 
