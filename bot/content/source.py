@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Final
 
 from .models import Block, Paragraph
 
 _TYPOGRAPHIC = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'))
+# How a line of the source starts when it is a bullet.
+BULLETS: Final = ("- ", "• ", "* ")
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”", ")")
 
 
@@ -32,7 +35,7 @@ class Line:
 
     @property
     def is_bullet(self) -> bool:
-        return self.text.startswith(("- ", "• ", "* "))
+        return self.text.startswith(BULLETS)
 
     @property
     def is_lead_in(self) -> bool:

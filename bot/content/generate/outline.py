@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 # The loader's own list of what ends a sentence: a heading must not end with one, or it is read as a paragraph.
-from ..source import _SENTENCE_END, Line, normalise
+from ..source import _SENTENCE_END, BULLETS, Line, normalise
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,13 @@ def fit_heading(text: str, suffix: str = "") -> str:
         words = [*(kept or [word[: most_chars - 2] for word in words[:1]]), "…"]
     heading = " ".join(words)
     # A heading starting "- " would be read as a bullet, however many of them there are.
-    while heading.startswith(("- ", "• ", "* ")):
+    while heading.startswith(BULLETS):
         heading = heading[2:].strip()
     while heading and heading.endswith(_SENTENCE_END):
         heading = heading[:-1].rstrip()
+    if (heading + " ").startswith(BULLETS):
+        # A lone "-" says nothing, and with " [2]" after it, it would be read as a bullet too: no heading.
+        heading = ""
     return heading + suffix if heading else ""
 
 
