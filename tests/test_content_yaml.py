@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.content import ContentError, load_library, yamlfile
+from bot.content.source import normalise
 from bot.content.yamlfile import MAX_DEPTH, SafeLoader, YamlSyntaxError, parse_yaml
 from bot.settings import SHIPPED_CONTENT_DIR
 
@@ -217,3 +218,17 @@ def test_the_c_path_is_built_where_ci_runs() -> None:
     if os.environ.get("CI", "").lower() != "true":
         pytest.skip("only CI must have the C path; without it the loader is only slower")
     assert yamlfile._plainyaml is not None
+
+
+# --- the form quotes are compared in -------------------------------------------------------------------------
+
+# Every kind of white space str.split() knows, and the typographic quotes normalise makes plain.
+SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200a\u2028\u2029\u202f\u205f\u3000"
+texts = st.text(st.sampled_from(SPACES + "’‘“”ab.é") | st.characters(), max_size=60)
+
+
+@given(texts)
+def test_normalise_is_its_definition_whatever_the_white_space(text: str) -> None:
+    """Its shortcut for printable ASCII must give what folding every run of white space gives."""
+    plain = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    assert normalise(text) == " ".join(plain.split())
