@@ -521,7 +521,8 @@ class _Citer:
         self.normal = [[normalise(p.text) if p.bullet else line_normal[p.line] for p in b.paragraphs] for b in blocks]
         self._joined: str | None = None
         # Points quoting one paragraph share its citation: a large pack would otherwise keep thousands of equal ones.
-        self.citations: dict[Citation, Citation] = {}
+        # Looked up by its fields, so that a citation already made is not made again only to be found equal.
+        self.citations: dict[tuple[int, str, int], Citation] = {}
         self.offsets: list[int] = []
         self.where: list[tuple[Block, int]] = []
 
@@ -554,8 +555,11 @@ class _Citer:
             hint = f" (found in {', '.join(found)})" if found else " (not found anywhere in the source)"
             self.problems.add(doc, (*rec.path, "quote"), f"not found verbatim in '{topic.id}' ¶{paragraph}{hint}")
             return None
-        citation = Citation(block=block.index, section=topic.rec.get("short") or "", paragraph=paragraph)
-        return self.citations.setdefault(citation, citation)
+        key = (block.index, topic.rec.get("short") or "", paragraph)
+        citation = self.citations.get(key)
+        if citation is None:
+            citation = self.citations[key] = Citation(block=key[0], section=key[1], paragraph=key[2])
+        return citation
 
     @property
     def joined(self) -> str:
