@@ -15,7 +15,6 @@
 #include <Python.h>
 #include <yaml.h>
 
-
 #define MAP_TAG "tag:yaml.org,2002:map"
 #define SEQ_TAG "tag:yaml.org,2002:seq"
 
@@ -120,12 +119,12 @@ static PyObject *mapping(Builder *b, int depth)
             decline(b);
             break;
         }
-        long line = (long)b->event.start_mark.line + 1;
         PyObject *key = scalar(b);
         if (key == NULL)
             break;
         if (depth == 1) {
-            PyObject *number = PyLong_FromLong(line);
+            /* scalar() reads no further: the event is still the key's. */
+            PyObject *number = PyLong_FromLong((long)b->event.start_mark.line + 1);
             /* A repeated key: its first line, as the node tree would say. */
             PyObject *kept = number != NULL ? PyDict_SetDefault(b->top_lines, key, number) : NULL;
             Py_XDECREF(number);

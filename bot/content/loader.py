@@ -232,7 +232,7 @@ def load_library(content_dir: Path | str) -> Library:
     gc.disable()
     # What only loading needed is garbage when this returns, in a large pack more than the library kept, but the
     # heap is not trimmed here: what comes next (the search index, a reload's swap) reuses those pages and then
-    # trims once. Trimming a large heap is not free (0.9 s after a load at 1000x the shipped pack).
+    # trims once, as trimming a large heap is not free (`heap.give_back`).
     try:
         return _load(Path(content_dir))
     finally:
