@@ -213,6 +213,88 @@ def test_a_cut_or_corrupted_file_is_declined_or_built_the_same(data: st.DataObje
     check_agree(bytes(text))
 
 
+# --- the batch: files parsed ahead in a thread of the C path's own --------------------------------------------
+
+DECLINED_AND_BROKEN = ["a: &x [1]\nb: *x\n", "a: [1, 2\n", "a: !!int twelve\n", "a: 1\n---\nb: 2\n", "x: [\n"]
+
+
+def batch_of(texts: list[bytes]) -> Any:
+    return yamlfile._plainyaml.Batch(texts, yamlfile._MAYBE_FLAGS, yamlfile._resolve, MAX_DEPTH)
+
+
+def built_one_by_one(texts: list[bytes]) -> list[str | None]:
+    """What `_from_libyaml` builds of each text on its own, shown as `both_paths` shows it."""
+    return [both_paths(text)[0] for text in texts]
+
+
+@needs_c_path
+@given(data=st.lists(documents, max_size=12), broken=st.lists(st.sampled_from(DECLINED_AND_BROKEN), max_size=4))
+def test_a_batch_builds_each_file_as_it_is_built_alone(data: list[Any], broken: list[str]) -> None:
+    texts = [yaml.safe_dump(d).encode() for d in data] + [b.encode() for b in broken]
+    texts.sort(key=hash)  # the broken ones anywhere among the others
+    batch = batch_of(texts)
+    got = [yamlfile._next_built(batch) for _ in texts]
+    assert [None if g is None else repr(g) for g in got] == built_one_by_one(texts)
+    with pytest.raises(IndexError):
+        batch.build()
+
+
+@needs_c_path
+def test_a_batch_reads_the_shipped_pack_as_each_file_is_read_alone() -> None:
+    texts = [path.read_bytes() for path in sorted(SHIPPED_CONTENT_DIR.glob("**/*.yaml"))] * 40  # past read-ahead
+    batch = batch_of(texts)
+    assert [repr(batch.build()) for _ in texts] == built_one_by_one(texts)
+
+
+@needs_c_path
+def test_a_scalar_refused_while_building_leaves_the_batch_going_on_with_the_next_file() -> None:
+    def resolve(value: str, tag: str | None) -> Any:
+        if value == "refused":
+            raise ValueError(value)
+        return yamlfile._resolve(value, tag)
+
+    batch = yamlfile._plainyaml.Batch([b"a: 1\n", b"b: !!str refused\n", b"c: 3\n"], yamlfile._MAYBE_FLAGS, resolve, 64)
+    assert batch.build()[0] == {"a": 1}
+    with pytest.raises(ValueError, match="refused"):
+        batch.build()
+    assert batch.build()[0] == {"c": 3}
+
+
+def _threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+@needs_c_path
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are counted in /proc")
+def test_a_batch_dropped_half_built_stops_its_thread_and_frees_what_it_read() -> None:
+    before = _threads()
+    texts = [("- item\n" * 20_000).encode()] * 50  # far more than the thread may read ahead
+    for _ in range(20):
+        batch = batch_of(texts)
+        assert batch.build()[0][0] == "item"
+        del batch  # waits for the thread, which reads at most the file it is on
+        assert _threads() == before
+
+
+def test_parse_all_gives_what_parse_yaml_gives_and_each_file_its_own_error() -> None:
+    files = [(path.name, path.read_bytes()) for path in sorted(SHIPPED_CONTENT_DIR.glob("**/*.yaml"))]
+    files.insert(3, ("broken.yaml", b"a: [1, 2\n"))
+    files.insert(5, ("anchored.yaml", b"a: &x [1]\nb: *x\n"))
+    for (name, raw), parsed in zip(files, yamlfile.parse_all(files), strict=True):
+        if isinstance(parsed, YamlSyntaxError):
+            with pytest.raises(YamlSyntaxError) as alone_error:
+                parse_yaml(raw, name)
+            assert (parsed.line, parsed.message) == (alone_error.value.line, alone_error.value.message)
+            continue
+        alone = parse_yaml(raw, name)
+        assert isinstance(parsed, yamlfile.YamlDocument), name
+        assert (parsed.name, repr(parsed.data)) == (name, repr(alone.data))
+        keys = list(alone.data) if isinstance(alone.data, dict) else []
+        assert [parsed.line((key,)) for key in keys] == [alone.line((key,)) for key in keys]
+        assert list(parsed.duplicates()) == list(alone.duplicates())
+    assert list(yamlfile.parse_all([])) == []
+
+
 def test_the_c_path_is_built_where_ci_runs() -> None:
     """CI installs what builds it (.ci/run): there, a loader without it is a failure, not a slower pass."""
     if os.environ.get("CI", "").lower() != "true":

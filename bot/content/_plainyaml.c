@@ -13,32 +13,116 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <pthread.h>
 #include <yaml.h>
 
 #define MAP_TAG "tag:yaml.org,2002:map"
 #define SEQ_TAG "tag:yaml.org,2002:seq"
 
+/* --- scanning: a file's events, read by libyaml into an array. No Python here, so it runs without the GIL. --- */
+
 typedef struct {
+    yaml_event_t *events;
+    size_t count;
+    int declined; /* the Python path is to take this file (and there are no events) */
+} Scan;
+
+static void scan_free(Scan *s)
+{
+    for (size_t i = 0; i < s->count; i++)
+        yaml_event_delete(&s->events[i]);
+    free(s->events);
+    s->events = NULL;
+    s->count = 0;
+}
+
+/* A collection's own tag, if any, must be the non-specific one or its kind's: any other needs PyYAML. */
+static int plain_collection(const yaml_char_t *tag, const char *kind)
+{
+    return tag == NULL || strcmp((const char *)tag, "!") == 0 || strcmp((const char *)tag, kind) == 0;
+}
+
+/* Whether the builder takes this event; `depth` counts the collections open around it, and is kept up to date. */
+static int takes(const yaml_event_t *e, int *depth, int max_depth)
+{
+    switch (e->type) {
+    case YAML_ALIAS_EVENT:
+        return 0;
+    case YAML_SCALAR_EVENT:
+        return e->data.scalar.anchor == NULL;
+    case YAML_MAPPING_START_EVENT:
+        return e->data.mapping_start.anchor == NULL && plain_collection(e->data.mapping_start.tag, MAP_TAG) &&
+               (*depth)++ < max_depth;
+    case YAML_SEQUENCE_START_EVENT:
+        return e->data.sequence_start.anchor == NULL && plain_collection(e->data.sequence_start.tag, SEQ_TAG) &&
+               (*depth)++ < max_depth;
+    case YAML_MAPPING_END_EVENT:
+    case YAML_SEQUENCE_END_EVENT:
+        (*depth)--;
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+/* Every event of `text` up to the stream's end; declined at the first event the builder would decline, or when
+ * the parser fails (the Python path words the error). */
+static void scan(const unsigned char *text, size_t length, int max_depth, Scan *s)
+{
     yaml_parser_t parser;
-    yaml_event_t event;         /* the event being read; zeroed when none is held */
-    PyObject *resolve;          /* resolve(text, tag or None) -> the value */
-    const unsigned char *maybe; /* 256 flags: a plain scalar starting with this byte may not be text */
-    int max_depth;
-    int declined;               /* the Python path is to take this file */
-    int duplicates;             /* some mapping repeats a key */
-    PyObject *top_lines;        /* the 1-based line of each key of the top mapping */
+    size_t capacity = 0;
+    int depth = 0;
+    *s = (Scan){.declined = 1};
+    if (!yaml_parser_initialize(&parser))
+        return;
+    yaml_parser_set_input_string(&parser, text, length);
+    for (;;) {
+        if (s->count == capacity) {
+            size_t grown = capacity ? capacity * 2 : 64;
+            yaml_event_t *events = realloc(s->events, grown * sizeof *events);
+            if (events == NULL)
+                break;
+            s->events = events;
+            capacity = grown;
+        }
+        yaml_event_t *e = &s->events[s->count];
+        if (!yaml_parser_parse(&parser, e))
+            break;
+        s->count++;
+        if (!takes(e, &depth, max_depth))
+            break;
+        if (e->type == YAML_STREAM_END_EVENT) {
+            s->declined = 0;
+            break;
+        }
+    }
+    yaml_parser_delete(&parser);
+    if (s->declined)
+        scan_free(s);
+}
+
+/* --- building: plain data from a scan's events, with the GIL --- */
+
+typedef struct {
+    const yaml_event_t *at, *end; /* the next event, and the end of the scan */
+    const yaml_event_t *event;    /* the event being read */
+    PyObject *resolve;            /* resolve(text, tag or None) -> the value */
+    const unsigned char *maybe;   /* 256 flags: a plain scalar starting with this byte may not be text */
+    int declined;                 /* the Python path is to take this file */
+    int duplicates;               /* some mapping repeats a key */
+    PyObject *top_lines;          /* the 1-based line of each key of the top mapping */
 } Builder;
 
 static PyObject *value(Builder *b, int depth);
 
-/* Read the next event; 0 when the parser failed, which declines the file (the Python path words the error). */
+/* Move to the next event; a whole scan ends with the stream's, so running out is a stream the builder declines. */
 static int next(Builder *b)
 {
-    yaml_event_delete(&b->event);
-    if (!yaml_parser_parse(&b->parser, &b->event)) {
+    if (b->at == b->end) {
         b->declined = 1;
         return 0;
     }
+    b->event = b->at++;
     return 1;
 }
 
@@ -80,9 +164,7 @@ static PyObject *decimal(const unsigned char *value, size_t length)
 
 static PyObject *scalar(Builder *b)
 {
-    const yaml_event_t *e = &b->event;
-    if (e->data.scalar.anchor != NULL)
-        return decline(b);
+    const yaml_event_t *e = b->event;
     const unsigned char *raw = e->data.scalar.value;
     size_t length = e->data.scalar.length;
     if (e->data.scalar.tag == NULL && e->data.scalar.plain_implicit) {
@@ -101,21 +183,15 @@ static PyObject *scalar(Builder *b)
     return out;
 }
 
-/* A collection's own tag, if any, must be the non-specific one or its kind's: any other needs PyYAML. */
-static int plain_collection(const yaml_char_t *tag, const char *kind)
-{
-    return tag == NULL || strcmp((const char *)tag, "!") == 0 || strcmp((const char *)tag, kind) == 0;
-}
-
 static PyObject *mapping(Builder *b, int depth)
 {
     PyObject *out = PyDict_New();
     while (out != NULL) {
         if (!next(b))
             break;
-        if (b->event.type == YAML_MAPPING_END_EVENT)
+        if (b->event->type == YAML_MAPPING_END_EVENT)
             return out;
-        if (b->event.type != YAML_SCALAR_EVENT) {
+        if (b->event->type != YAML_SCALAR_EVENT) {
             decline(b);
             break;
         }
@@ -124,7 +200,7 @@ static PyObject *mapping(Builder *b, int depth)
             break;
         if (depth == 1) {
             /* scalar() reads no further: the event is still the key's. */
-            PyObject *number = PyLong_FromLong((long)b->event.start_mark.line + 1);
+            PyObject *number = PyLong_FromLong((long)b->event->start_mark.line + 1);
             /* A repeated key: its first line, as the node tree would say. */
             PyObject *kept = number != NULL ? PyDict_SetDefault(b->top_lines, key, number) : NULL;
             Py_XDECREF(number);
@@ -152,7 +228,7 @@ static PyObject *sequence(Builder *b, int depth)
     while (out != NULL) {
         if (!next(b))
             break;
-        if (b->event.type == YAML_SEQUENCE_END_EVENT)
+        if (b->event->type == YAML_SEQUENCE_END_EVENT)
             return out;
         PyObject *item = value(b, depth);
         int stored = item != NULL ? PyList_Append(out, item) : -1;
@@ -164,24 +240,17 @@ static PyObject *sequence(Builder *b, int depth)
     return NULL;
 }
 
-/* The node that starts at the current event. */
+/* The node that starts at the current event (the scan has declined anchors, aliases, tags and depth). */
 static PyObject *value(Builder *b, int depth)
 {
-    const yaml_event_t *e = &b->event;
-    switch (e->type) {
+    switch (b->event->type) {
     case YAML_SCALAR_EVENT:
         return scalar(b);
     case YAML_MAPPING_START_EVENT:
-        if (e->data.mapping_start.anchor != NULL || !plain_collection(e->data.mapping_start.tag, MAP_TAG) ||
-            depth >= b->max_depth)
-            return decline(b);
         return mapping(b, depth + 1);
     case YAML_SEQUENCE_START_EVENT:
-        if (e->data.sequence_start.anchor != NULL || !plain_collection(e->data.sequence_start.tag, SEQ_TAG) ||
-            depth >= b->max_depth)
-            return decline(b);
         return sequence(b, depth + 1);
-    default: /* an alias */
+    default:
         return decline(b);
     }
 }
@@ -191,64 +260,289 @@ static PyObject *document(Builder *b)
 {
     if (!next(b) || !next(b)) /* the stream's start, then the document's or the stream's end */
         return NULL;
-    if (b->event.type == YAML_STREAM_END_EVENT)
+    if (b->event->type == YAML_STREAM_END_EVENT)
         return Py_NewRef(Py_None);
     PyObject *data = next(b) ? value(b, 0) : NULL;
-    if (data != NULL && next(b) && b->event.type == YAML_DOCUMENT_END_EVENT && next(b) &&
-        b->event.type == YAML_STREAM_END_EVENT)
+    if (data != NULL && next(b) && b->event->type == YAML_DOCUMENT_END_EVENT && next(b) &&
+        b->event->type == YAML_STREAM_END_EVENT)
         return data;
     Py_XDECREF(data);
     return b->declined || PyErr_Occurred() ? NULL : decline(b); /* a second document */
+}
+
+/* What build() returns for a scanned file: (data, duplicates, top lines), None when declined, NULL on an error. */
+static PyObject *built(const Scan *s, const unsigned char *maybe, PyObject *resolve)
+{
+    if (s->declined)
+        return Py_NewRef(Py_None);
+    Builder b = {.at = s->events, .end = s->events + s->count, .resolve = resolve, .maybe = maybe};
+    if ((b.top_lines = PyDict_New()) == NULL)
+        return NULL;
+    PyObject *result = NULL;
+    PyObject *data = document(&b);
+    if (data != NULL)
+        result = Py_BuildValue("(NOO)", data, b.duplicates ? Py_True : Py_False, b.top_lines);
+    else if (b.declined && !PyErr_Occurred())
+        result = Py_NewRef(Py_None);
+    Py_DECREF(b.top_lines);
+    return result;
+}
+
+/* --- the arguments both entry points take --- */
+
+typedef struct {
+    Py_buffer maybe;
+    PyObject *resolve; /* borrowed */
+    int max_depth;
+} Rules;
+
+static int rules(PyObject *maybe, PyObject *resolve, PyObject *max_depth, Rules *out)
+{
+    if (!PyCallable_Check(resolve)) {
+        PyErr_SetString(PyExc_TypeError, "resolve must be callable");
+        return -1;
+    }
+    long depth = PyLong_AsLong(max_depth);
+    if (depth == -1 && PyErr_Occurred())
+        return -1;
+    if (depth < 0 || depth > 1000) {
+        PyErr_SetString(PyExc_ValueError, "max_depth must be between 0 and 1000");
+        return -1;
+    }
+    if (PyObject_GetBuffer(maybe, &out->maybe, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (out->maybe.len != 256) {
+        PyBuffer_Release(&out->maybe);
+        PyErr_SetString(PyExc_ValueError, "maybe must hold 256 flags");
+        return -1;
+    }
+    out->resolve = resolve;
+    out->max_depth = (int)depth;
+    return 0;
 }
 
 PyDoc_STRVAR(build_doc,
              "build(text, maybe, resolve, max_depth, /)\n--\n\n"
              "(data, whether a mapping repeats a key, {top-level key: line}) from UTF-8 YAML `text`, or None when\n"
              "the file needs PyYAML's own path. `maybe` holds 256 flags, one per first byte of a plain scalar\n"
-             "that may not be text; such scalars, and tagged ones, are passed to `resolve(text, tag)`.");
+             "that may not be text; such scalars, and tagged ones, are passed to `resolve(text, tag)`. libyaml\n"
+             "reads the text without holding the GIL.");
 
 static PyObject *build(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    Py_buffer text, maybe;
-    if (nargs != 4 || !PyCallable_Check(args[2])) {
+    Py_buffer text;
+    Rules r;
+    if (nargs != 4) {
         PyErr_SetString(PyExc_TypeError, "build(text, maybe, resolve, max_depth)");
         return NULL;
     }
-    long max_depth = PyLong_AsLong(args[3]);
-    if (max_depth == -1 && PyErr_Occurred())
+    if (rules(args[1], args[2], args[3], &r) < 0)
         return NULL;
-    if (max_depth < 0 || max_depth > 1000) {
-        PyErr_SetString(PyExc_ValueError, "max_depth must be between 0 and 1000");
-        return NULL;
-    }
-    if (PyObject_GetBuffer(args[0], &text, PyBUF_SIMPLE) < 0)
-        return NULL;
-    if (PyObject_GetBuffer(args[1], &maybe, PyBUF_SIMPLE) < 0) {
-        PyBuffer_Release(&text);
+    if (PyObject_GetBuffer(args[0], &text, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&r.maybe);
         return NULL;
     }
-    PyObject *result = NULL;
-    Builder b = {.resolve = args[2], .maybe = maybe.buf, .max_depth = (int)max_depth, .top_lines = PyDict_New()};
-    if (maybe.len != 256)
-        PyErr_SetString(PyExc_ValueError, "maybe must hold 256 flags");
-    else if (b.top_lines != NULL && yaml_parser_initialize(&b.parser)) {
-        yaml_parser_set_input_string(&b.parser, text.buf, (size_t)text.len);
-        PyObject *data = document(&b);
-        if (data != NULL)
-            result = Py_BuildValue("(NOO)", data, b.duplicates ? Py_True : Py_False, b.top_lines);
-        else if (b.declined && !PyErr_Occurred())
-            result = Py_NewRef(Py_None);
-        yaml_event_delete(&b.event);
-        yaml_parser_delete(&b.parser);
-    } else if (b.top_lines != NULL) {
-        PyErr_NoMemory();
-    }
-    Py_XDECREF(b.top_lines);
-    PyBuffer_Release(&maybe);
+    Scan s;
+    Py_BEGIN_ALLOW_THREADS
+    scan(text.buf, (size_t)text.len, r.max_depth, &s);
+    Py_END_ALLOW_THREADS
+    PyObject *result = built(&s, r.maybe.buf, r.resolve);
+    scan_free(&s);
     PyBuffer_Release(&text);
+    PyBuffer_Release(&r.maybe);
     return result;
 }
+
+/* --- Batch: many files, scanned ahead in a thread of its own while the caller builds and checks --- */
+
+/* How far the scanning thread may run ahead of the builder, in bytes of text (a file's events take some twenty
+ * times its size); it always scans the file the builder waits for. */
+#define AHEAD_BYTES (256 * 1024)
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *texts; /* a tuple of bytes: what `data` and `lengths` point into */
+    Rules rules;
+    Py_ssize_t count;
+    const unsigned char **data;
+    size_t *lengths;
+    Scan *scans;
+    pthread_mutex_t lock; /* guards what follows, shared with the thread */
+    pthread_cond_t changed;
+    Py_ssize_t scanned; /* files scanned */
+    Py_ssize_t taken;   /* files handed to build() */
+    size_t ahead;       /* bytes scanned and not yet taken */
+    int stop;
+    int running; /* the thread was started (else build() scans each file itself) */
+    int building; /* a build() is under way: another, from another thread, would take the same file */
+    pthread_t thread;
+} Batch;
+
+static void *scan_ahead(void *arg)
+{
+    Batch *self = arg;
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        pthread_mutex_lock(&self->lock);
+        while (!self->stop && i > self->taken && self->ahead >= AHEAD_BYTES)
+            pthread_cond_wait(&self->changed, &self->lock);
+        int stop = self->stop;
+        pthread_mutex_unlock(&self->lock);
+        if (stop)
+            break;
+        scan(self->data[i], self->lengths[i], self->rules.max_depth, &self->scans[i]);
+        pthread_mutex_lock(&self->lock);
+        self->scanned = i + 1;
+        self->ahead += self->lengths[i];
+        pthread_cond_broadcast(&self->changed);
+        pthread_mutex_unlock(&self->lock);
+    }
+    return NULL;
+}
+
+static void batch_dealloc(Batch *self)
+{
+    if (self->running) {
+        /* The thread never waits for the GIL, so joining it while holding the GIL cannot deadlock; it finishes at
+         * most the file it is scanning. */
+        pthread_mutex_lock(&self->lock);
+        self->stop = 1;
+        pthread_cond_broadcast(&self->changed);
+        pthread_mutex_unlock(&self->lock);
+        pthread_join(self->thread, NULL);
+    }
+    if (self->scans != NULL) {
+        for (Py_ssize_t i = 0; i < self->count; i++)
+            scan_free(&self->scans[i]);
+        pthread_mutex_destroy(&self->lock);
+        pthread_cond_destroy(&self->changed);
+    }
+    free(self->scans);
+    free(self->data);
+    free(self->lengths);
+    if (self->rules.resolve != NULL) {
+        PyBuffer_Release(&self->rules.maybe);
+        Py_DECREF(self->rules.resolve);
+    }
+    Py_XDECREF(self->texts);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int batch_texts(Batch *self, PyObject *texts)
+{
+    if ((self->texts = PySequence_Tuple(texts)) == NULL)
+        return -1;
+    self->count = PyTuple_GET_SIZE(self->texts);
+    Py_ssize_t n = self->count ? self->count : 1;
+    self->data = calloc((size_t)n, sizeof *self->data);
+    self->lengths = calloc((size_t)n, sizeof *self->lengths);
+    if (self->data == NULL || self->lengths == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        PyObject *text = PyTuple_GET_ITEM(self->texts, i);
+        if (!PyBytes_Check(text)) {
+            PyErr_Format(PyExc_TypeError, "texts must be bytes, not %.100s", Py_TYPE(text)->tp_name);
+            return -1;
+        }
+        self->data[i] = (const unsigned char *)PyBytes_AS_STRING(text);
+        self->lengths[i] = (size_t)PyBytes_GET_SIZE(text);
+    }
+    return 0;
+}
+
+static PyObject *batch_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *texts, *maybe, *resolve, *max_depth;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs) != 0) {
+        PyErr_SetString(PyExc_TypeError, "Batch takes no keyword arguments");
+        return NULL;
+    }
+    if (!PyArg_UnpackTuple(args, "Batch", 4, 4, &texts, &maybe, &resolve, &max_depth))
+        return NULL;
+    Batch *self = (Batch *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    if (batch_texts(self, texts) < 0 || rules(maybe, resolve, max_depth, &self->rules) < 0) {
+        self->rules.resolve = NULL;
+        Py_DECREF(self);
+        return NULL;
+    }
+    Py_INCREF(self->rules.resolve);
+    Py_ssize_t n = self->count ? self->count : 1;
+    if ((self->scans = calloc((size_t)n, sizeof *self->scans)) == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    pthread_mutex_init(&self->lock, NULL);
+    pthread_cond_init(&self->changed, NULL);
+    /* With one file there is nothing to read ahead; without a thread (the system refused one), build() scans each
+     * file as it comes: slower, the same data. */
+    self->running = self->count > 1 && pthread_create(&self->thread, NULL, scan_ahead, self) == 0;
+    return (PyObject *)self;
+}
+
+PyDoc_STRVAR(batch_build_doc,
+             "build()\n--\n\n"
+             "What build(text, ...) gives for the next text of the batch, in order. Once it has raised, the next\n"
+             "call goes on with the text after; past the last it raises IndexError.");
+
+static PyObject *batch_build(Batch *self, PyObject *unused)
+{
+    (void)unused;
+    Py_ssize_t i = self->taken;
+    if (i >= self->count) {
+        PyErr_SetString(PyExc_IndexError, "every text of the batch is built");
+        return NULL;
+    }
+    if (self->building) {
+        PyErr_SetString(PyExc_RuntimeError, "the batch is being built in another thread");
+        return NULL;
+    }
+    self->building = 1;
+    Scan *s = &self->scans[i];
+    Py_BEGIN_ALLOW_THREADS
+    if (self->running) {
+        pthread_mutex_lock(&self->lock);
+        while (self->scanned <= i)
+            pthread_cond_wait(&self->changed, &self->lock);
+        pthread_mutex_unlock(&self->lock);
+    } else {
+        scan(self->data[i], self->lengths[i], self->rules.max_depth, s);
+    }
+    Py_END_ALLOW_THREADS
+    PyObject *result = built(s, self->rules.maybe.buf, self->rules.resolve);
+    scan_free(s);
+    pthread_mutex_lock(&self->lock);
+    self->taken = i + 1;
+    self->ahead -= self->lengths[i];
+    pthread_cond_broadcast(&self->changed);
+    pthread_mutex_unlock(&self->lock);
+    self->building = 0;
+    return result;
+}
+
+static PyMethodDef batch_methods[] = {
+    {"build", (PyCFunction)batch_build, METH_NOARGS, batch_build_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(batch_doc,
+             "Batch(texts, maybe, resolve, max_depth, /)\n--\n\n"
+             "The texts built one by one, in order, by build(), while a thread of the batch's own has libyaml read\n"
+             "the next ones, without the GIL. The arguments are build()'s, with a sequence of texts.");
+
+static PyTypeObject BatchType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "bot.content._plainyaml.Batch",
+    .tp_basicsize = sizeof(Batch),
+    .tp_dealloc = (destructor)batch_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = batch_doc,
+    .tp_methods = batch_methods,
+    .tp_new = batch_new,
+};
 
 static PyMethodDef methods[] = {
     {"build", (PyCFunction)(void (*)(void))build, METH_FASTCALL, build_doc},
@@ -265,5 +559,10 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__plainyaml(void)
 {
-    return PyModule_Create(&module);
+    if (PyType_Ready(&BatchType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddObjectRef(m, "Batch", (PyObject *)&BatchType) < 0)
+        Py_CLEAR(m);
+    return m;
 }

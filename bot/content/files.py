@@ -49,6 +49,18 @@ def size_message(size: int, limit: int) -> str:
 def read_text(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None = None) -> str:
     """The text of `path`, which must resolve inside `root` (itself resolved) and hold at most `limit` bytes.
     `folders` remembers which folders resolve inside `root`, so that a file that is no link needs no resolving."""
+    return _decoded(_read(path, root, limit, folders))
+
+
+def read_utf8(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None = None) -> bytes:
+    """What `read_text` reads, as the UTF-8 bytes it checked: for a parser that reads bytes anyway."""
+    data = _read(path, root, limit, folders)
+    if not data.isascii():  # ASCII is UTF-8 already
+        _decoded(data)
+    return data
+
+
+def _read(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None) -> bytes:
     info = _check_inside(os.fspath(path), root, folders)
     path = Path(path) if info is None else path
     if info is None:  # a link, or in a folder not known to be inside: what it points at is what counts
@@ -71,7 +83,7 @@ def read_text(path: str | Path, root: Path, limit: int, folders: dict[str, bool]
         raise Unreadable(f"cannot be read: {_reason(exc)}") from exc
     finally:
         os.close(fd)
-    return _decode(data)
+    return data
 
 
 def _check_inside(name: str, root: Path, folders: dict[str, bool] | None) -> os.stat_result | None:
@@ -149,7 +161,7 @@ def _read_at_most(fd: int, limit: int, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _decode(data: bytes) -> str:
+def _decoded(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -22,7 +22,7 @@ from . import fields
 from . import files as bounded
 from .errors import ContentError, Problem, clip, shown
 from .fields import COLOUR_PATTERN, ID_PATTERN, URL_PATTERN, Record, build
-from .files import Unreadable, read_text
+from .files import Unreadable, read_text, read_utf8
 from .models import (
     Block,
     BlockStart,
@@ -36,7 +36,7 @@ from .models import (
     Topic,
 )
 from .source import Line, cut_blocks, heading_lines, lines_of, normalise
-from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, parse_yaml
+from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, parse_all
 
 __all__ = ["COLOUR_PATTERN", "ID_PATTERN", "PACK_FILE", "TIMELINE_FILE", "TOPICS_DIR", "URL_PATTERN", "load_library"]
 
@@ -168,23 +168,25 @@ class _Files:
         self.root, self.resolved, self.problems = root, root.resolve(), problems
         self.folders: dict[str, bool] = {}
 
-    def text(self, name: str, limit: int) -> str | None:
+    def raw(self, name: str) -> bytes | None:
+        """The UTF-8 text of a YAML file, or None (and the problem) when it cannot be read."""
         try:
-            return read_text(os.path.join(self.root, name), self.resolved, limit, self.folders)
+            return read_utf8(os.path.join(self.root, name), self.resolved, bounded.MAX_YAML_BYTES, self.folders)
         except Unreadable as exc:
             message = "file not found" if exc.message == "not found" else exc.message
             self.problems.add(name, (), message, exc.line)
             return None
 
     def parse(self, name: str, model: type) -> _File | None:
-        text = self.text(name, bounded.MAX_YAML_BYTES)
-        if text is None:
+        raw = self.raw(name)
+        return None if raw is None else self.use(name, next(parse_all([(name, raw)])), model)
+
+    def use(self, name: str, parsed: YamlDocument | YamlSyntaxError, model: type) -> _File | None:
+        """What `model`'s field table makes of a parsed file, its problems noted; None for a file with no fields."""
+        if isinstance(parsed, YamlSyntaxError):
+            self.problems.add(name, (), parsed.message, parsed.line)
             return None
-        try:
-            doc = parse_yaml(text, name)
-        except YamlSyntaxError as exc:
-            self.problems.add(name, (), exc.message, exc.line)
-            return None
+        doc = parsed
         rec = fields.read(model, doc.data, (), RULES)
         for fault in rec.faults:
             self.problems.add(doc, fault.path, fault.message)
@@ -277,9 +279,13 @@ def _read_topics(files: _Files) -> tuple[list[_Topic], set[str], bool]:
     topics: list[_Topic] = []
     broken: set[str] = set()
     unreadable = False
-    for name in files.topic_names():
+    names = files.topic_names()
+    # Every file is read first, so that libyaml can parse the next ones while each is checked.
+    raws = [(name, files.raw(name)) for name in names]
+    parsed = parse_all([(name, raw) for name, raw in raws if raw is not None])
+    for name, raw in raws:
         stem = name.removeprefix(f"{TOPICS_DIR}/").removesuffix(".yaml")
-        read = files.parse(name, Topic)
+        read = files.use(name, next(parsed), Topic) if raw is not None else None
         if read is None:
             broken.add(stem)
             unreadable = True

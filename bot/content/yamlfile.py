@@ -9,12 +9,14 @@ PyYAML's own safe loader, so the two never disagree about what a file means; nei
 Where the install could build it, `_plainyaml` (C, on the same libyaml) reads the events first, without making
 a Python object of each: at the size of a large pack those objects cost more than the parsing. It takes the
 common case and declines the rest (an anchor, a tag on a collection, a syntax error…) to the event path here;
-its scalars that may not be text are resolved by `_scalar` below, so the rules stay in one place.
+its scalars that may not be text are resolved by `_scalar` below, so the rules stay in one place. libyaml's
+part runs without the GIL: for a pack's topic files (`parse_all`), it reads the next files in a thread of the C
+path's own while the loader checks this one, so a large pack loads on two cores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import yaml
@@ -177,15 +179,60 @@ class YamlDocument:
                         todo.append(((*path, key.value), value))
 
 
-def parse_yaml(text: str, name: str) -> YamlDocument:
-    """Parse `text` safely. Raises `YamlSyntaxError` with the line where the fault starts."""
+def parse_yaml(text: str | bytes, name: str) -> YamlDocument:
+    """Parse `text` (bytes: UTF-8) safely. Raises `YamlSyntaxError` with the line where the fault starts."""
     # Parsed, and kept for the lines of any problem found later, as UTF-8: the C parser reads that anyway, and
     # kept as text, one typographic quote makes a file two bytes a character, every file of a pack at once.
-    raw = b""
     try:
-        raw = text.encode("utf-8")  # a lone surrogate cannot be: refused below, as the parser refused it
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+    except UnicodeEncodeError as exc:  # a lone surrogate: refused as the parser would refuse it
+        raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
+    return _document(raw, name, _from_libyaml(raw))
+
+
+def parse_all(files: Sequence[tuple[str, bytes]]) -> Iterator[YamlDocument | YamlSyntaxError]:
+    """`parse_yaml` of each (name, UTF-8 text), in order: the document, or the error that file raised. Where the
+    C path is built, libyaml reads the next files in a thread of its own while the caller uses this one."""
+    batch = None
+    if _plainyaml is not None and _MAYBE_FLAGS is not None and files:
+        batch = _plainyaml.Batch([raw for _, raw in files], _MAYBE_FLAGS, _resolve, MAX_DEPTH)
+    for name, raw in files:
         try:
-            data, duplicates, top_lines = _from_libyaml(raw) or _from_events(raw)
+            yield _document(raw, name, _next_built(batch))
+        except YamlSyntaxError as exc:
+            yield exc
+
+
+_Built = tuple[Any, bool, dict[Any, int]] | None
+# What `_resolve` may raise for a scalar `_scalar` refuses: the event path meets it again, and says where it is.
+_REFUSED: Final = (_Unusual, YamlSyntaxError, yaml.YAMLError, ValueError, TypeError, OverflowError)
+
+
+def _from_libyaml(text: bytes) -> _Built:
+    """What `_from_events` gives, built by the C path; None where it is not built or declines the file."""
+    if _plainyaml is None or _MAYBE_FLAGS is None:
+        return None
+    try:
+        return _plainyaml.build(text, _MAYBE_FLAGS, _resolve, MAX_DEPTH)
+    except _REFUSED:
+        return None
+
+
+def _next_built(batch: _plainyaml.Batch | None) -> _Built:
+    """`_from_libyaml` of the batch's next file."""
+    if batch is None:
+        return None
+    try:
+        return batch.build()
+    except _REFUSED:
+        return None
+
+
+def _document(raw: bytes, name: str, built: _Built) -> YamlDocument:
+    """The document of `raw`: from what the C path built, or else the Python way."""
+    try:
+        try:
+            data, duplicates, top_lines = built or _from_events(raw)
             return YamlDocument(name, data, raw, duplicates=duplicates, top_lines=top_lines)
         except _Unusual:
             return _full_load(raw, name)
@@ -195,16 +242,6 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value its constructor refuses: `!!int x`
         raise YamlSyntaxError(None, f"YAML error: {clip(str(exc), 300)}") from exc
-
-
-def _from_libyaml(text: bytes) -> tuple[Any, bool, dict[Any, int]] | None:
-    """What `_from_events` gives, built by the C path; None where it is not built or declines the file."""
-    if _plainyaml is None or _MAYBE_FLAGS is None:
-        return None
-    try:
-        return _plainyaml.build(text, _MAYBE_FLAGS, _resolve, MAX_DEPTH)
-    except (_Unusual, YamlSyntaxError, yaml.YAMLError, ValueError, TypeError, OverflowError):
-        return None  # a scalar `_scalar` refused: the event path meets it again, and says where it is
 
 
 def _resolve(value: str, tag: str | None) -> Any:
