@@ -311,6 +311,6 @@ texts = st.text(st.sampled_from(SPACES + "’‘“”ab.é") | st.characters(),
 
 @given(texts)
 def test_normalise_is_its_definition_whatever_the_white_space(text: str) -> None:
-    """Its shortcut for printable ASCII must give what folding every run of white space gives."""
+    """Its shortcut for ASCII with single spaces must give what folding every run of white space gives."""
     plain = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     assert normalise(text) == " ".join(plain.split())

@@ -16,6 +16,8 @@ _TYPOGRAPHIC = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'))
 # How a line of the source starts when it is a bullet.
 BULLETS: Final = ("- ", "• ", "* ")
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", '"', "”", ")")
+# The ASCII characters str.split() takes for white space, the space aside.
+_ASCII_SPACES: Final = tuple(c for c in map(chr, range(128)) if c.isspace() and c != " ")
 
 
 def normalise(text: str) -> str:
@@ -25,9 +27,10 @@ def normalise(text: str) -> str:
     for typographic, plain in _TYPOGRAPHIC:
         text = text.replace(typographic, plain)
     text = text.strip()
-    # Most lines are printable ASCII with single spaces already, their only white space the space itself: for
-    # them trimming the ends is all the folding does, and it costs a fraction of splitting and joining again.
-    if text.isascii() and text.isprintable() and "  " not in text:
+    # Most lines are ASCII with single spaces already, their only white space the space itself: for them trimming
+    # the ends is all the folding does, and looking for each other space (memchr) costs a fraction of splitting
+    # and joining again, or of asking whether every character is printable.
+    if text.isascii() and "  " not in text and not any(space in text for space in _ASCII_SPACES):
         return text
     return " ".join(text.split())
 
