@@ -247,6 +247,17 @@ def test_a_batch_reads_the_shipped_pack_as_each_file_is_read_alone() -> None:
 
 
 @needs_c_path
+def test_a_key_kept_for_its_bytes_is_never_given_for_the_same_bytes_written_another_way() -> None:
+    """Keys are made once and given again (a cache by their bytes): a plain `yes` is true, a quoted one text."""
+    words = ["yes", "null", "1", "title", "x" * 24, "x" * 25, "é", "~"]
+    lines = [f"{w}: plain\n'{w}': single\n\"{w}\": double\n{w}: again\n" for w in words]
+    texts = [line.encode() for line in lines] + ["".join(lines).encode()] * 2
+    batch = batch_of(texts)
+    assert [repr(batch.build()) for _ in texts] == built_one_by_one(texts)
+    assert built_one_by_one(texts) == [both_paths(text)[1] for text in texts]
+
+
+@needs_c_path
 def test_a_scalar_refused_while_building_leaves_the_batch_going_on_with_the_next_file() -> None:
     def resolve(value: str, tag: str | None) -> Any:
         if value == "refused":
@@ -260,20 +271,23 @@ def test_a_scalar_refused_while_building_leaves_the_batch_going_on_with_the_next
     assert batch.build()[0] == {"c": 3}
 
 
-def _threads() -> int:
-    return len(os.listdir("/proc/self/task"))
+def _read_ahead_threads() -> int:
+    """The batches' threads alive in this process, by the name each gives itself."""
+    tasks = Path("/proc/self/task")
+    return sum(1 for task in tasks.iterdir() if (task / "comm").read_text().strip() == "yaml read-ahead")
 
 
 @needs_c_path
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are counted in /proc")
 def test_a_batch_dropped_half_built_stops_its_thread_and_frees_what_it_read() -> None:
-    before = _threads()
+    before = _read_ahead_threads()
     texts = [("- item\n" * 20_000).encode()] * 50  # far more than the thread may read ahead
     for _ in range(20):
         batch = batch_of(texts)
         assert batch.build()[0][0] == "item"
+        assert _read_ahead_threads() == before + 1  # waiting until the builder catches up
         del batch  # waits for the thread, which reads at most the file it is on
-        assert _threads() == before
+        assert _read_ahead_threads() == before
 
 
 def test_parse_all_gives_what_parse_yaml_gives_and_each_file_its_own_error() -> None:

@@ -103,6 +103,28 @@ static void scan(const unsigned char *text, size_t length, int max_depth, Scan *
 
 /* --- building: plain data from a scan's events, with the GIL --- */
 
+/* Mapping keys repeat in every file ("text", "quote"...): the text made of a short one is kept and given again,
+ * which spares making, hashing and (for those an implicit type may claim) resolving it each time. */
+#define KEY_SLOTS 128
+#define KEY_BYTES 24
+
+typedef struct {
+    PyObject *text; /* NULL while the slot is empty */
+    size_t length;
+    int plain; /* a plain scalar and a quoted one of the same bytes may mean different things */
+    unsigned char bytes[KEY_BYTES];
+} KeySlot;
+
+typedef struct {
+    KeySlot slot[KEY_SLOTS];
+} Keys;
+
+static void keys_clear(Keys *keys)
+{
+    for (int i = 0; i < KEY_SLOTS; i++)
+        Py_CLEAR(keys->slot[i].text);
+}
+
 typedef struct {
     const yaml_event_t *at, *end; /* the next event, and the end of the scan */
     const yaml_event_t *event;    /* the event being read */
@@ -110,6 +132,7 @@ typedef struct {
     const unsigned char *maybe;   /* 256 flags: a plain scalar starting with this byte may not be text */
     int declined;                 /* the Python path is to take this file */
     int duplicates;               /* some mapping repeats a key */
+    Keys *keys;                   /* the keys made so far, by this call or the batch's earlier ones */
     PyObject *top_lines;          /* the 1-based line of each key of the top mapping */
 } Builder;
 
@@ -183,6 +206,31 @@ static PyObject *scalar(Builder *b)
     return out;
 }
 
+/* A mapping key: the text kept for the same bytes written the same way, or the scalar, kept if it is text. */
+static PyObject *key(Builder *b)
+{
+    const yaml_event_t *e = b->event;
+    const unsigned char *raw = e->data.scalar.value;
+    size_t length = e->data.scalar.length;
+    if (e->data.scalar.tag != NULL || length > KEY_BYTES)
+        return scalar(b);
+    int plain = e->data.scalar.plain_implicit != 0;
+    size_t hash = 2166136261u ^ (size_t)plain; /* FNV-1a */
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ raw[i]) * 16777619u;
+    KeySlot *slot = &b->keys->slot[hash % KEY_SLOTS];
+    if (slot->text != NULL && slot->length == length && slot->plain == plain && memcmp(slot->bytes, raw, length) == 0)
+        return Py_NewRef(slot->text);
+    PyObject *out = scalar(b);
+    if (out != NULL && PyUnicode_CheckExact(out)) {
+        Py_XSETREF(slot->text, Py_NewRef(out));
+        slot->length = length;
+        slot->plain = plain;
+        memcpy(slot->bytes, raw, length);
+    }
+    return out;
+}
+
 static PyObject *mapping(Builder *b, int depth)
 {
     PyObject *out = PyDict_New();
@@ -195,25 +243,25 @@ static PyObject *mapping(Builder *b, int depth)
             decline(b);
             break;
         }
-        PyObject *key = scalar(b);
-        if (key == NULL)
+        PyObject *name = key(b);
+        if (name == NULL)
             break;
         if (depth == 1) {
             /* scalar() reads no further: the event is still the key's. */
             PyObject *number = PyLong_FromLong((long)b->event->start_mark.line + 1);
             /* A repeated key: its first line, as the node tree would say. */
-            PyObject *kept = number != NULL ? PyDict_SetDefault(b->top_lines, key, number) : NULL;
+            PyObject *kept = number != NULL ? PyDict_SetDefault(b->top_lines, name, number) : NULL;
             Py_XDECREF(number);
             if (kept == NULL) {
-                Py_DECREF(key);
+                Py_DECREF(name);
                 break;
             }
         }
         PyObject *item = next(b) ? value(b, depth) : NULL;
-        int repeated = item != NULL ? PyDict_Contains(out, key) : -1;
-        int stored = repeated >= 0 ? PyDict_SetItem(out, key, item) : -1;
+        int repeated = item != NULL ? PyDict_Contains(out, name) : -1;
+        int stored = repeated >= 0 ? PyDict_SetItem(out, name, item) : -1;
         b->duplicates |= repeated > 0;
-        Py_DECREF(key);
+        Py_DECREF(name);
         Py_XDECREF(item);
         if (stored < 0)
             break;
@@ -271,11 +319,11 @@ static PyObject *document(Builder *b)
 }
 
 /* What build() returns for a scanned file: (data, duplicates, top lines), None when declined, NULL on an error. */
-static PyObject *built(const Scan *s, const unsigned char *maybe, PyObject *resolve)
+static PyObject *built(const Scan *s, const unsigned char *maybe, PyObject *resolve, Keys *keys)
 {
     if (s->declined)
         return Py_NewRef(Py_None);
-    Builder b = {.at = s->events, .end = s->events + s->count, .resolve = resolve, .maybe = maybe};
+    Builder b = {.at = s->events, .end = s->events + s->count, .resolve = resolve, .maybe = maybe, .keys = keys};
     if ((b.top_lines = PyDict_New()) == NULL)
         return NULL;
     PyObject *result = NULL;
@@ -347,7 +395,9 @@ static PyObject *build(PyObject *module, PyObject *const *args, Py_ssize_t nargs
     Py_BEGIN_ALLOW_THREADS
     scan(text.buf, (size_t)text.len, r.max_depth, &s);
     Py_END_ALLOW_THREADS
-    PyObject *result = built(&s, r.maybe.buf, r.resolve);
+    Keys keys = {0};
+    PyObject *result = built(&s, r.maybe.buf, r.resolve, &keys);
+    keys_clear(&keys);
     scan_free(&s);
     PyBuffer_Release(&text);
     PyBuffer_Release(&r.maybe);
@@ -368,6 +418,7 @@ typedef struct {
     const unsigned char **data;
     size_t *lengths;
     Scan *scans;
+    Keys keys;
     pthread_mutex_t lock; /* guards what follows, shared with the thread */
     pthread_cond_t changed;
     Py_ssize_t scanned; /* files scanned */
@@ -379,9 +430,15 @@ typedef struct {
     pthread_t thread;
 } Batch;
 
+/* The name the thread shows in `top -H` and /proc (at most 15 characters). */
+#define THREAD_NAME "yaml read-ahead"
+
 static void *scan_ahead(void *arg)
 {
     Batch *self = arg;
+#ifdef __linux__
+    pthread_setname_np(pthread_self(), THREAD_NAME);
+#endif
     for (Py_ssize_t i = 0; i < self->count; i++) {
         pthread_mutex_lock(&self->lock);
         while (!self->stop && i > self->taken && self->ahead >= AHEAD_BYTES)
@@ -417,6 +474,7 @@ static void batch_dealloc(Batch *self)
         pthread_mutex_destroy(&self->lock);
         pthread_cond_destroy(&self->changed);
     }
+    keys_clear(&self->keys);
     free(self->scans);
     free(self->data);
     free(self->lengths);
@@ -477,9 +535,8 @@ static PyObject *batch_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     pthread_mutex_init(&self->lock, NULL);
     pthread_cond_init(&self->changed, NULL);
-    /* With one file there is nothing to read ahead; without a thread (the system refused one), build() scans each
-     * file as it comes: slower, the same data. */
-    self->running = self->count > 1 && pthread_create(&self->thread, NULL, scan_ahead, self) == 0;
+    /* Without a thread (the system refused one), build() scans each file as it comes: slower, the same data. */
+    self->running = self->count > 0 && pthread_create(&self->thread, NULL, scan_ahead, self) == 0;
     return (PyObject *)self;
 }
 
@@ -512,7 +569,7 @@ static PyObject *batch_build(Batch *self, PyObject *unused)
         scan(self->data[i], self->lengths[i], self->rules.max_depth, s);
     }
     Py_END_ALLOW_THREADS
-    PyObject *result = built(s, self->rules.maybe.buf, self->rules.resolve);
+    PyObject *result = built(s, self->rules.maybe.buf, self->rules.resolve, &self->keys);
     scan_free(s);
     pthread_mutex_lock(&self->lock);
     self->taken = i + 1;
