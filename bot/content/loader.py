@@ -13,7 +13,7 @@ import gc
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from .models import (
     Topic,
 )
 from .source import Line, cut_blocks, heading_lines, lines_of, normalise
-from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, parse_all
+from .yamlfile import KeyPath, YamlDocument, YamlSyntaxError, format_key, parse_all, parse_yaml
 
 __all__ = ["COLOUR_PATTERN", "ID_PATTERN", "PACK_FILE", "TIMELINE_FILE", "TOPICS_DIR", "URL_PATTERN", "load_library"]
 
@@ -179,10 +179,24 @@ class _Files:
 
     def parse(self, name: str, model: type) -> _File | None:
         raw = self.raw(name)
-        return None if raw is None else self.use(name, next(parse_all([(name, raw)])), model)
+        if raw is None:
+            return None
+        try:
+            return self.use(name, parse_yaml(raw, name), model)
+        except YamlSyntaxError as exc:
+            return self.use(name, exc, model)
 
-    def use(self, name: str, parsed: YamlDocument | YamlSyntaxError, model: type) -> _File | None:
+    def parse_all(self, names: list[str]) -> Iterator[tuple[str, YamlDocument | YamlSyntaxError | None]]:
+        """Each file as parsed (None: it could not be read, and the problem is noted). The files are read at
+        once, and libyaml goes on parsing each next one while the caller checks those before."""
+        raws = [(name, self.raw(name)) for name in names]
+        parsed = parse_all([(name, raw) for name, raw in raws if raw is not None])
+        return ((name, next(parsed) if raw is not None else None) for name, raw in raws)
+
+    def use(self, name: str, parsed: YamlDocument | YamlSyntaxError | None, model: type) -> _File | None:
         """What `model`'s field table makes of a parsed file, its problems noted; None for a file with no fields."""
+        if parsed is None:
+            return None
         if isinstance(parsed, YamlSyntaxError):
             self.problems.add(name, (), parsed.message, parsed.line)
             return None
@@ -253,8 +267,10 @@ def _load(root: Path) -> Library:
     problems = _Collector()
     files = _Files(root, problems)
     pack = files.parse(PACK_FILE, Pack)
-    topics, broken, unreadable = _read_topics(files)
-    timeline = files.parse(TIMELINE_FILE, TimelineFile)
+    # Started first, the timeline (one large file) is parsed while the topic files are checked.
+    timeline_file = files.parse_all([TIMELINE_FILE])
+    topics, broken, unreadable = _read_topics(files, files.parse_all(files.topic_names()))
+    timeline = files.use(*next(timeline_file), TimelineFile)
     source_text = files.source(pack) if pack is not None else None
     if source_text is None:
         problems.note("the quotes and blocks were not checked: the source text could not be found or read")
@@ -273,19 +289,17 @@ def _source_name(pack: _File | None) -> str:
     return (pack.rec.get("source.file") if pack is not None else None) or ""
 
 
-def _read_topics(files: _Files) -> tuple[list[_Topic], set[str], bool]:
+def _read_topics(
+    files: _Files, parsed: Iterable[tuple[str, YamlDocument | YamlSyntaxError | None]]
+) -> tuple[list[_Topic], set[str], bool]:
     """The topic files that could be read; the names of those without a usable id (a reference to one is not
     reported again as unknown); whether some file could not be read at all."""
     topics: list[_Topic] = []
     broken: set[str] = set()
     unreadable = False
-    names = files.topic_names()
-    # Every file is read first, so that libyaml can parse the next ones while each is checked.
-    raws = [(name, files.raw(name)) for name in names]
-    parsed = parse_all([(name, raw) for name, raw in raws if raw is not None])
-    for name, raw in raws:
+    for name, doc in parsed:
         stem = name.removeprefix(f"{TOPICS_DIR}/").removesuffix(".yaml")
-        read = files.use(name, next(parsed), Topic) if raw is not None else None
+        read = files.use(name, doc, Topic)
         if read is None:
             broken.add(stem)
             unreadable = True

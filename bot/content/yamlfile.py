@@ -192,10 +192,17 @@ def parse_yaml(text: str | bytes, name: str) -> YamlDocument:
 
 def parse_all(files: Sequence[tuple[str, bytes]]) -> Iterator[YamlDocument | YamlSyntaxError]:
     """`parse_yaml` of each (name, UTF-8 text), in order: the document, or the error that file raised. Where the
-    C path is built, libyaml reads the next files in a thread of its own while the caller uses this one."""
+    C path is built, libyaml starts at once, in a thread of its own, and reads each next file while the caller
+    uses those before."""
     batch = None
     if _plainyaml is not None and _MAYBE_FLAGS is not None and files:
         batch = _plainyaml.Batch([raw for _, raw in files], _MAYBE_FLAGS, _resolve, MAX_DEPTH)
+    return _parsed(files, batch)
+
+
+def _parsed(
+    files: Sequence[tuple[str, bytes]], batch: _plainyaml.Batch | None
+) -> Iterator[YamlDocument | YamlSyntaxError]:
     for name, raw in files:
         try:
             yield _document(raw, name, _next_built(batch))
