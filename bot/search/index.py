@@ -199,10 +199,13 @@ class SearchIndex:
         self._name_owners = array.array("I")
         self._name_aliases = bytearray()
         self._topic_names = 0
+        # Made once for both tables: SQLite reads a str as UTF-8, which Python then keeps with it for the second.
+        records = list(self._records())
         with self._db:
-            self._build_documents()
+            self._build_documents(records)
             self._build_names()
-        self._lexicon = _vocabulary(self._records())
+        self._lexicon = _vocabulary(records)
+        del records
         self._name_lexicon = _fts_vocabulary(self._db, "names")
         # The English word list is read on first use (some 30 ms, once per process): here, not in the first
         # member's search, which has Discord's 3 s to answer.
@@ -224,7 +227,7 @@ class SearchIndex:
             return self.library.topic(topic.parent).short + BREADCRUMB_SEPARATOR + topic.short
         return topic.short
 
-    def _build_documents(self) -> None:
+    def _build_documents(self, records: Iterable[_Record]) -> None:
         # The text is indexed but not stored: FTS5 reads it back, for the few rows an answer highlights, from
         # a view whose columns `_record` makes again from the library. Stored, it would be a second copy of
         # every quote, as large as the library's own.
@@ -249,7 +252,7 @@ class SearchIndex:
         )
         self._db.executemany(
             "INSERT INTO docs(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)",
-            self._records(),
+            records,
         )
 
     def _records(self) -> Iterator[_Record]:
