@@ -5,6 +5,7 @@ the event path that builds the data fast must never mean something else than the
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -271,10 +272,20 @@ def test_a_scalar_refused_while_building_leaves_the_batch_going_on_with_the_next
     assert batch.build()[0] == {"c": 3}
 
 
-def _read_ahead_threads() -> int:
+def _read_ahead_tasks() -> list[Path]:
     """The batches' threads alive in this process, by the name each gives itself."""
-    tasks = Path("/proc/self/task")
-    return sum(1 for task in tasks.iterdir() if (task / "comm").read_text().strip() == "yaml read-ahead")
+    return [
+        task for task in Path("/proc/self/task").iterdir() if (task / "comm").read_text().strip() == "yaml read-ahead"
+    ]
+
+
+def _read_ahead_threads() -> int:
+    return len(_read_ahead_tasks())
+
+
+def _blocked(task: Path) -> int:
+    status = (task / "status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16)
 
 
 @needs_c_path
@@ -288,6 +299,18 @@ def test_a_batch_dropped_half_built_stops_its_thread_and_frees_what_it_read() ->
         assert _read_ahead_threads() == before + 1  # waiting until the builder catches up
         del batch  # waits for the thread, which reads at most the file it is on
         assert _read_ahead_threads() == before
+
+
+@needs_c_path
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are looked at in /proc")
+def test_a_batch_thread_leaves_every_signal_to_the_interpreter() -> None:
+    """A Ctrl-C or a SIGTERM must reach a thread of Python's, whose handler stops the bot cleanly."""
+    batch = batch_of([("- item\n" * 20_000).encode()] * 10)
+    assert batch.build()[0][0] == "item"  # so the thread has started, and named itself
+    (task,) = _read_ahead_tasks()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        assert _blocked(task) & (1 << (signum - 1)), signum
+    del batch
 
 
 def test_parse_all_gives_what_parse_yaml_gives_and_each_file_its_own_error() -> None:

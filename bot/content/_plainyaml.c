@@ -14,6 +14,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <pthread.h>
+#include <signal.h>
 #include <yaml.h>
 
 #define MAP_TAG "tag:yaml.org,2002:map"
@@ -535,8 +536,14 @@ static PyObject *batch_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     pthread_mutex_init(&self->lock, NULL);
     pthread_cond_init(&self->changed, NULL);
-    /* Without a thread (the system refused one), build() scans each file as it comes: slower, the same data. */
+    /* The thread is born with every signal blocked, so that the system delivers each (a Ctrl-C, a SIGTERM) to a
+     * thread of the interpreter's. Without a thread (the system refused one), build() scans each file as it
+     * comes: slower, the same data. */
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
     self->running = self->count > 0 && pthread_create(&self->thread, NULL, scan_ahead, self) == 0;
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
     return (PyObject *)self;
 }
 
