@@ -1,8 +1,9 @@
-"""What pyproject.toml cannot yet declare without an experimental table: the content loader's C fast path.
+"""What pyproject.toml cannot yet declare without an experimental table: the content loader's C fast paths.
 
-The extension builds plain data from libyaml's events (bot/content/_plainyaml.c). It is optional: where it cannot
-be built (no C compiler, no libyaml headers) the install goes on, and the loader takes its Python path, which
-gives the same results more slowly.
+One builds plain data from libyaml's events (bot/content/_plainyaml.c), the other reads a faultless mapping
+against the field table (bot/content/_fieldreader.c). Both are optional: where one cannot be built (no C
+compiler, no libyaml headers) the install goes on, and the loader takes its Python path, which gives the same
+results more slowly.
 """
 
 from setuptools import Extension, setup
@@ -18,5 +19,7 @@ setup(
             extra_link_args=["-pthread"],
             optional=True,
         ),
+        # The field table's fast path (bot/content/_fieldreader.c), which needs nothing but Python's headers.
+        Extension("bot.content._fieldreader", ["bot/content/_fieldreader.c"], optional=True),
     ]
 )

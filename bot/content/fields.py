@@ -6,6 +6,9 @@ valid. `read()` checks a YAML mapping against those declarations and returns wha
 its key path; `build()` turns a faultless `Record` into the frozen model. Nothing else in the loader names a
 field's type or limits, so adding a field is one line on its model (and its line in content/README.md). Rules
 that tie several fields together (a command or a parent, never both) are the loader's `RULES`.
+
+Where the install could build it, `_fieldreader` (C) reads a mapping against the same table first, and gives it
+back at the first fault; every fault is found and worded by the Python reader here.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from typing import Any, Final
 
 from .errors import shown
 from .yamlfile import KeyPath
+
+try:
+    from . import _fieldreader
+except ImportError:  # not built here (no C compiler at install): the Python reader does it all
+    _fieldreader = None  # type: ignore[assignment]
 
 ID_PATTERN: Final = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_PATTERN: Final = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -172,6 +180,12 @@ def read(
     model: type, data: Any, path: KeyPath = (), rules: Rules | None = None, faults: list[Fault] | None = None
 ) -> Record:
     """Check `data` against `model`'s declarations. The record's faults say everything that is wrong."""
+    if faults is None and _fieldreader is not None and type(data) is dict and (rules is None or type(rules) is dict):
+        # The C reader takes a mapping the table finds nothing wrong with, and gives up at the first fault: the
+        # reader below then reads it again, and words every fault.
+        fast: Record | None = _fieldreader.read(_compiled(model), data, path, rules, Record)
+        if fast is not None:
+            return fast
     faults = [] if faults is None else faults
     if not isinstance(data, dict):
         empty = data is None and not path
@@ -202,6 +216,46 @@ def _layout(model: type) -> _Layout:
             level[last] = spec
         _LAYOUTS[model] = found
     return found
+
+
+# How `_compiled` numbers a spec's kind (and a nested mapping's), as _fieldreader.c reads them.
+_GROUP: Final = 0
+_KINDS: Final = {"text": 1, "whole": 2, "texts": 3, "record": 4, "records": 5}
+_COMPILED: dict[type, tuple[Any, ...]] = {}
+
+
+def _compiled(model: type) -> tuple[Any, ...]:
+    """`model`'s layout as the C reader walks it: tuples, in the order `_read_level` reads (the shapes are
+    written at the top of _fieldreader.c)."""
+    found = _COMPILED.get(model)
+    if found is None:
+        found = _COMPILED[model] = (model, _compiled_level(_layout(model), ""))
+    return found
+
+
+def _compiled_level(layout: _Layout, prefix: str) -> tuple[frozenset[str], tuple[tuple[Any, ...], ...]]:
+    entries: list[tuple[Any, ...]] = []
+    for name, entry in layout.items():
+        if not isinstance(entry, Spec):
+            required = any(_required(e) for e in _leaves(entry))
+            entries.append((name, _GROUP, required, _compiled_level(entry, f"{prefix}{name}.")))
+            continue
+        entries.append(
+            (
+                name,
+                _KINDS[entry.kind],
+                prefix + name,
+                entry.required,
+                prefix + entry.required_with if entry.required_with else None,
+                -1 if entry.max_len is None else entry.max_len,
+                None if entry.pattern is None else entry.pattern.match,
+                entry.convert,
+                entry.minimum,
+                -1 if entry.max_items is None else entry.max_items,
+                None if entry.model is None else _compiled(entry.model),
+            )
+        )
+    return frozenset(layout), tuple(entries)
 
 
 def _read_level(rec: Record, data: dict[Any, Any], path: KeyPath, layout: _Layout, prefix: str, rules: Rules) -> None:
