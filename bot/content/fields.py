@@ -14,6 +14,7 @@ back at the first fault; every fault is found and worded by the Python reader he
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -390,6 +391,10 @@ _READERS: Final[dict[str, Callable[[Spec, Any, KeyPath, str, Record, Rules], Any
 }
 
 
+# A `texts` field is read as (index, text) pairs; the model keeps the texts.
+_TEXT_OF_ITEM: Final = operator.itemgetter(1)
+
+
 def build(model: type, rec: Record, **given: Any) -> Any:
     """The frozen model from a faultless record; `given` supplies what the loader computes (and overrides)."""
     values = rec.values
@@ -401,7 +406,7 @@ def build(model: type, rec: Record, **given: Any) -> Any:
             raise TypeError(f"{model.__name__}.{name} is {spec.into}: the loader must give it")
         value = values.get(spec.key)
         if spec.kind == "texts":
-            value = tuple(item for _, item in value or ())
+            value = tuple(map(_TEXT_OF_ITEM, value)) if value else ()
         elif spec.kind == "record":
             value = None if value is None else build(spec.model, value)  # type: ignore[arg-type]
         elif spec.kind == "records":
