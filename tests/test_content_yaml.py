@@ -4,8 +4,10 @@ the event path that builds the data fast must never mean something else than the
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +285,16 @@ def _read_ahead_threads() -> int:
     return len(_read_ahead_tasks())
 
 
+def _no_read_ahead_left() -> None:
+    """Wait for the threads of batches other tests finished with: each leaves once its last file is read, on
+    its own time, or when its batch is dropped."""
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while _read_ahead_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _read_ahead_threads() == 0, "a batch of another test is still reading"
+
+
 def _blocked(task: Path) -> int:
     status = (task / "status").read_text()
     return int(next(line for line in status.splitlines() if line.startswith("SigBlk:")).split()[1], 16)
@@ -291,20 +303,21 @@ def _blocked(task: Path) -> int:
 @needs_c_path
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are counted in /proc")
 def test_a_batch_dropped_half_built_stops_its_thread_and_frees_what_it_read() -> None:
-    before = _read_ahead_threads()
+    _no_read_ahead_left()
     texts = [("- item\n" * 20_000).encode()] * 50  # far more than the thread may read ahead
     for _ in range(20):
         batch = batch_of(texts)
         assert batch.build()[0][0] == "item"
-        assert _read_ahead_threads() == before + 1  # waiting until the builder catches up
+        assert _read_ahead_threads() == 1  # waiting until the builder catches up
         del batch  # waits for the thread, which reads at most the file it is on
-        assert _read_ahead_threads() == before
+        assert _read_ahead_threads() == 0
 
 
 @needs_c_path
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="threads are looked at in /proc")
 def test_a_batch_thread_leaves_every_signal_to_the_interpreter() -> None:
     """A Ctrl-C or a SIGTERM must reach a thread of Python's, whose handler stops the bot cleanly."""
+    _no_read_ahead_left()
     batch = batch_of([("- item\n" * 20_000).encode()] * 10)
     assert batch.build()[0][0] == "item"  # so the thread has started, and named itself
     (task,) = _read_ahead_tasks()

@@ -426,7 +426,8 @@ typedef struct {
     Py_ssize_t taken;   /* files handed to build() */
     size_t ahead;       /* bytes scanned and not yet taken */
     int stop;
-    int running; /* the thread was started (else build() scans each file itself) */
+    int finished; /* the thread has left its loop: build() frees what it has built */
+    int running;  /* the thread was started (else build() scans each file itself) */
     int building; /* a build() is under way: another, from another thread, would take the same file */
     pthread_t thread;
 } Batch;
@@ -440,12 +441,18 @@ static void *scan_ahead(void *arg)
 #ifdef __linux__
     pthread_setname_np(pthread_self(), THREAD_NAME);
 #endif
+    /* The events of the files built so far are freed here too, off the builder's thread; those built once this
+     * thread is done, the builder frees itself (see `finished`). */
+    Py_ssize_t freed = 0, taken;
     for (Py_ssize_t i = 0; i < self->count; i++) {
         pthread_mutex_lock(&self->lock);
         while (!self->stop && i > self->taken && self->ahead >= AHEAD_BYTES)
             pthread_cond_wait(&self->changed, &self->lock);
         int stop = self->stop;
+        taken = self->taken;
         pthread_mutex_unlock(&self->lock);
+        for (; freed < taken; freed++)
+            scan_free(&self->scans[freed]);
         if (stop)
             break;
         scan(self->data[i], self->lengths[i], self->rules.max_depth, &self->scans[i]);
@@ -455,6 +462,12 @@ static void *scan_ahead(void *arg)
         pthread_cond_broadcast(&self->changed);
         pthread_mutex_unlock(&self->lock);
     }
+    pthread_mutex_lock(&self->lock);
+    self->finished = 1;
+    taken = self->taken;
+    pthread_mutex_unlock(&self->lock);
+    for (; freed < taken; freed++)
+        scan_free(&self->scans[freed]);
     return NULL;
 }
 
@@ -577,12 +590,14 @@ static PyObject *batch_build(Batch *self, PyObject *unused)
     }
     Py_END_ALLOW_THREADS
     PyObject *result = built(s, self->rules.maybe.buf, self->rules.resolve, &self->keys);
-    scan_free(s);
     pthread_mutex_lock(&self->lock);
     self->taken = i + 1;
     self->ahead -= self->lengths[i];
+    int frees_here = !self->running || self->finished; /* else the thread frees this file's events */
     pthread_cond_broadcast(&self->changed);
     pthread_mutex_unlock(&self->lock);
+    if (frees_here)
+        scan_free(s);
     self->building = 0;
     return result;
 }
