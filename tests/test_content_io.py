@@ -204,3 +204,75 @@ def test_a_device_among_the_topics_is_never_read(pack: Path) -> None:
     except PermissionError:
         pytest.skip("this machine does not let even root make a device node")
     assert "topics/zero.yaml: is a character device, not a regular file" in problems_of(pack)
+
+
+# --- many files at once ----------------------------------------------------------------------------------------
+
+
+def _outcome(read: bytes | content_files.Unreadable) -> object:
+    if isinstance(read, content_files.Unreadable):
+        return ("unreadable", read.message, read.of_path, read.line, read.outside)
+    return read
+
+
+def test_reading_many_files_at_once_gives_what_reading_each_gives(tmp_path: Path) -> None:
+    """Every kind of file, among more than are opened at once: each read or refused as `read_utf8` does, and
+    no descriptor left open."""
+    root = tmp_path / "pack"
+    root.mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("a: 1\n")
+    kinds = {
+        "good": lambda p: p.write_text("id: x\n"),
+        "typographic": lambda p: p.write_text("title: “quoted”\n", encoding="utf-8"),
+        "latin1": lambda p: p.write_bytes("title: caf\xe9\n".encode("latin-1")),
+        "folder": lambda p: p.mkdir(),
+        "fifo": lambda p: os.mkfifo(p),
+        "inside-link": lambda p: p.symlink_to(root / "0-good.yaml"),
+        "outside-link": lambda p: p.symlink_to(outside),
+        "broken-link": lambda p: p.symlink_to(root / "nowhere.yaml"),
+        "too-big": lambda p: p.write_bytes(b"a: " + b"x" * 2000 + b"\n"),
+        "missing": lambda p: None,
+    }
+    names = []
+    for number in range(3 * content_files._OPEN_AT_ONCE // len(kinds) + 1):
+        for kind, make in kinds.items():
+            path = root / f"{number}-{kind}.yaml"
+            make(path)
+            names.append(str(path))
+    fds = len(os.listdir("/proc/self/fd"))
+    together = content_files.read_all_utf8(names, root.resolve(), 1000, {})
+    assert len(os.listdir("/proc/self/fd")) == fds
+    alone = []
+    for name in names:
+        try:
+            alone.append(content_files.read_utf8(name, root.resolve(), 1000, {}))
+        except content_files.Unreadable as exc:
+            alone.append(exc)
+    assert [_outcome(r) for r in together] == [_outcome(r) for r in alone]
+    assert sum(isinstance(r, bytes) for r in together) > len(names) // 5  # not all refused: the test sees reads
+
+
+def test_a_failure_half_way_through_many_files_leaves_none_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = []
+    for number in range(content_files._OPEN_AT_ONCE):
+        (tmp_path / f"{number}.yaml").write_text("a: 1\n")
+        names.append(str(tmp_path / f"{number}.yaml"))
+    reads = 0
+
+    def failing_read(fd: int, limit: int) -> bytes:
+        nonlocal reads
+        reads += 1
+        data = original(fd, limit)  # which closes its own descriptor whatever happens
+        if reads == 3:
+            raise KeyboardInterrupt  # not a problem of a file: it must go through, and close what is open
+        return data
+
+    original = content_files._read_open
+    monkeypatch.setattr(content_files, "_read_open", failing_read)
+    fds = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt):
+        content_files.read_all_utf8(names, tmp_path.resolve(), 1000, {})
+    assert len(os.listdir("/proc/self/fd")) == fds

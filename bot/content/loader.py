@@ -22,7 +22,7 @@ from . import fields
 from . import files as bounded
 from .errors import ContentError, Problem, clip, shown
 from .fields import COLOUR_PATTERN, ID_PATTERN, URL_PATTERN, Record, build
-from .files import Unreadable, read_text, read_utf8
+from .files import Unreadable, read_all_utf8, read_text
 from .models import (
     Block,
     BlockStart,
@@ -170,12 +170,18 @@ class _Files:
 
     def raw(self, name: str) -> bytes | None:
         """The UTF-8 text of a YAML file, or None (and the problem) when it cannot be read."""
-        try:
-            return read_utf8(os.path.join(self.root, name), self.resolved, bounded.MAX_YAML_BYTES, self.folders)
-        except Unreadable as exc:
-            message = "file not found" if exc.message == "not found" else exc.message
-            self.problems.add(name, (), message, exc.line)
-            return None
+        return self.raws([name])[0]
+
+    def raws(self, names: list[str]) -> list[bytes | None]:
+        paths = [os.path.join(self.root, name) for name in names]
+        read = read_all_utf8(paths, self.resolved, bounded.MAX_YAML_BYTES, self.folders)
+        out: list[bytes | None] = []
+        for name, raw in zip(names, read, strict=True):
+            if isinstance(raw, Unreadable):
+                message = "file not found" if raw.message == "not found" else raw.message
+                self.problems.add(name, (), message, raw.line)
+            out.append(None if isinstance(raw, Unreadable) else raw)
+        return out
 
     def parse(self, name: str, model: type) -> _File | None:
         raw = self.raw(name)
@@ -189,7 +195,7 @@ class _Files:
     def parse_all(self, names: list[str]) -> Iterator[tuple[str, YamlDocument | YamlSyntaxError | None]]:
         """Each file as parsed (None: it could not be read, and the problem is noted). The files are read at
         once, and libyaml goes on parsing each next one while the caller checks those before."""
-        raws = [(name, self.raw(name)) for name in names]
+        raws = list(zip(names, self.raws(names), strict=True))
         parsed = parse_all([(name, raw) for name, raw in raws if raw is not None])
         return ((name, next(parsed) if raw is not None else None) for name, raw in raws)
 
