@@ -172,9 +172,9 @@ static PyObject *records_value(Reader *r, PyObject *entry, PyObject *value, PyOb
 }
 
 /* One Spec entry's value read from `value` (present, not None): a new reference, or NULL (declined or an error). */
-static PyObject *field_value(Reader *r, PyObject *entry, PyObject *value, PyObject *path)
+static PyObject *field_value(Reader *r, PyObject *entry, long kind, PyObject *value, PyObject *path)
 {
-    switch (PyLong_AsLong(PyTuple_GET_ITEM(entry, E_KIND))) {
+    switch (kind) {
     case TEXT:
         return text_value(r, entry, value);
     case WHOLE:
@@ -196,8 +196,7 @@ static PyObject *field_value(Reader *r, PyObject *entry, PyObject *value, PyObje
         return out;
     }
     default:
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "unknown kind of field");
+        PyErr_SetString(PyExc_ValueError, "unknown kind of field");
         return NULL;
     }
 }
@@ -220,7 +219,10 @@ static int read_level(Reader *r, PyObject *level, PyObject *data, PyObject *path
         PyObject *value = PyDict_GetItemWithError(data, PyTuple_GET_ITEM(entry, E_NAME));
         if (value == NULL && PyErr_Occurred())
             return -1;
-        if (PyLong_AsLong(PyTuple_GET_ITEM(entry, E_KIND)) == GROUP) {
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(entry, E_KIND));
+        if (kind == -1 && PyErr_Occurred())
+            return -1;
+        if (kind == GROUP) {
             if (value == NULL || value == Py_None) {
                 if (PyTuple_GET_ITEM(entry, G_REQUIRED) == Py_True)
                     return (r->declined = 1), -1;
@@ -244,7 +246,7 @@ static int read_level(Reader *r, PyObject *level, PyObject *data, PyObject *path
                 return (r->declined = 1), -1;
             continue;
         }
-        PyObject *found = field_value(r, entry, value, path);
+        PyObject *found = field_value(r, entry, kind, value, path);
         if (found == NULL)
             return -1;
         int stored = found == Py_None ? 0 : PyDict_SetItem(values, PyTuple_GET_ITEM(entry, E_KEY), found);

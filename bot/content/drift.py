@@ -20,7 +20,7 @@ from typing import Any, Final
 import yaml
 
 from ..text import clip
-from .files import MAX_SOURCE_BYTES, MAX_YAML_BYTES, Unreadable, read_text
+from .files import MAX_SOURCE_BYTES, MAX_YAML_BYTES, Unreadable, read_text, read_utf8
 from .loader import PACK_FILE, TIMELINE_FILE, TOPICS_DIR
 from .models import Block, Paragraph
 from .source import Line, cut_blocks, find_start, heading_lines, lines_of, normalise
@@ -118,7 +118,7 @@ class _Pack:
 def read_yaml(root: Path, name: str) -> YamlDocument:
     """One file of the pack, read within the loader's bounds; `YamlSyntaxError` if it cannot be used."""
     try:
-        return parse_yaml(read_text(root / name, root.resolve(), MAX_YAML_BYTES), name)
+        return parse_yaml(read_utf8(root / name, root.resolve(), MAX_YAML_BYTES), name)
     except Unreadable as exc:
         raise YamlSyntaxError(None, str(exc)) from exc
 

@@ -32,6 +32,8 @@ _CHUNK: Final = MIB
 # How many files `read_all_utf8` holds open at once: enough for the disk to fetch them together, few enough to
 # stay far below any limit on open files.
 _OPEN_AT_ONCE: Final = 32
+# Not on macOS or Windows: there, files are only slower to read from a cold cache.
+_ADVISE: Final = getattr(os, "posix_fadvise", None)
 
 
 class Unreadable(Exception):
@@ -95,10 +97,9 @@ def read_all_utf8(
 
 
 def _will_need(fd: int) -> None:
-    advise = getattr(os, "posix_fadvise", None)  # not on macOS or Windows: the reads are only slower from disk
-    if advise is not None:
+    if _ADVISE is not None:
         with contextlib.suppress(OSError):  # a file system that takes no advice is read all the same
-            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+            _ADVISE(fd, 0, 0, os.POSIX_FADV_WILLNEED)
 
 
 def _utf8(data: bytes) -> bytes:
