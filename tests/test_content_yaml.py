@@ -285,14 +285,19 @@ def _read_ahead_threads() -> int:
     return len(_read_ahead_tasks())
 
 
-def _no_read_ahead_left() -> None:
-    """Wait for the threads of batches other tests finished with: each leaves once its last file is read, on
-    its own time, or when its batch is dropped."""
-    gc.collect()
-    deadline = time.monotonic() + 5
+def _gone(seconds: float) -> bool:
+    """Whether every batch thread has left within `seconds`. A joined thread may still be listed in /proc for
+    a moment (the kernel wakes the joiner before it has removed the thread), and one that has read its last
+    file leaves on its own time."""
+    deadline = time.monotonic() + seconds
     while _read_ahead_threads() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert _read_ahead_threads() == 0, "a batch of another test is still reading"
+        time.sleep(0.005)
+    return _read_ahead_threads() == 0
+
+
+def _no_read_ahead_left() -> None:
+    gc.collect()
+    assert _gone(5), "a batch of another test is still reading"
 
 
 def _blocked(task: Path) -> int:
@@ -309,8 +314,8 @@ def test_a_batch_dropped_half_built_stops_its_thread_and_frees_what_it_read() ->
         batch = batch_of(texts)
         assert batch.build()[0][0] == "item"
         assert _read_ahead_threads() == 1  # waiting until the builder catches up
-        del batch  # waits for the thread, which reads at most the file it is on
-        assert _read_ahead_threads() == 0
+        del batch  # stops the thread, which reads at most the file it is on, and joins it
+        assert _gone(1)  # a thread left waiting would stay listed, for good
 
 
 @needs_c_path
