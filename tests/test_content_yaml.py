@@ -276,9 +276,14 @@ def test_a_scalar_refused_while_building_leaves_the_batch_going_on_with_the_next
 
 def _read_ahead_tasks() -> list[Path]:
     """The batches' threads alive in this process, by the name each gives itself."""
-    return [
-        task for task in Path("/proc/self/task").iterdir() if (task / "comm").read_text().strip() == "yaml read-ahead"
-    ]
+    return [task for task in Path("/proc/self/task").iterdir() if _name_of(task) == "yaml read-ahead"]
+
+
+def _name_of(task: Path) -> str | None:
+    try:
+        return (task / "comm").read_text().strip()
+    except (FileNotFoundError, ProcessLookupError):  # a thread that left while the folder was listed
+        return None
 
 
 def _read_ahead_threads() -> int:
