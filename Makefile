@@ -22,7 +22,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # A stamp per extra: pip runs again only when what it installs from changes (it builds the loader's C fast path).
-INSTALLED_FROM := pyproject.toml setup.py bot/content/_plainyaml.c bot/content/_fieldreader.c
+INSTALLED_FROM := pyproject.toml setup.py bot/content/_plainyaml.c bot/content/_fieldreader.c bot/search/_words.c
 $(VENV)/.installed-run: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e .
 	@touch $@

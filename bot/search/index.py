@@ -6,10 +6,10 @@ Two structures are built at once:
 
 - an in-memory SQLite FTS5 table with one row per topic (title, summary, aliases), per key point (heading,
   text and quote, the questions it answers) and per timeline event, with a porter stemmer so plurals match;
-- vocabularies (FTS5 again, unstemmed, without positions) of all that text and of the names alone (titles,
-  short names, choices, aliases, event titles and wordings): they drive typo correction and prefix expansion
-  (rapidfuzz edit distance). The name table stays, to find autocomplete candidates, which rapidfuzz then
-  re-scores against the whole query; the table of all the words is dropped once its vocabulary is read.
+- a second FTS5 table of the names alone (titles, short names, choices, aliases, event titles and wordings),
+  unstemmed, to find autocomplete candidates, which rapidfuzz then re-scores against the whole query;
+- vocabularies of all that text and of the names alone, split as the unstemmed tokenizer splits them: they
+  drive typo correction and prefix expansion (rapidfuzz edit distance).
 
 User input is never handed to FTS5 as syntax: it is split into words here, each word quoted, and the query
 expression assembled from those quoted words only, so quotes, `*`, `NEAR`, `AND`/`OR`/`NOT`, parentheses, `-`,
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import concurrent.futures
 import functools
 import itertools
 import logging
@@ -50,7 +51,16 @@ from .lexicon import Lexicon, is_english, likely_typo
 from .query import STOPWORDS, TIME_WORDS, Question, parse, query_terms
 from .results import BREADCRUMB_SEPARATOR, Answer, Hit, Kind, pick_value
 
+try:
+    from . import _words
+except ImportError:  # not built here (no C compiler at install): SQLite counts every word
+    _words = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
+
+# How the index splits text into words: as written, for the names and the vocabularies; and stemmed, for `docs`.
+_TOKENIZER: Final = "unicode61 remove_diacritics 2"
+_STEMMING_TOKENIZER: Final = f"porter {_TOKENIZER}"
 
 # bm25 is computed for at most this many matching rows (taken in document order) before sorting, so a word
 # that occurs everywhere in a very large pack costs a bounded amount; a normal pack never reaches it.
@@ -130,35 +140,66 @@ def _event_record(rowid: int, event: TimelineEvent) -> _Record:
     return rowid, f"{event.title}\n{event.when}", f"{event.text}\n{event.quote}", "", ""
 
 
-def _vocabulary(records: Iterable[_Record]) -> Lexicon:
-    """The words of `records` as written, unstemmed, for typo correction and prefix expansion.
+def _vocabulary(rows: list[_Record] | list[str]) -> Lexicon:
+    """The words of `rows` (records, or names) as written, unstemmed, with the number of rows holding each: for
+    typo correction and prefix expansion."""
+    return _lexicon_of(rows, _count(rows))
 
-    SQLite splits them the way the index does, several times faster than a regular expression in Python would.
-    The table is in a database of its own, contentless and without positions, closed once its vocabulary is
-    read: nothing else ever queries it, and kept it would hold an index of every word for the index's lifetime.
+
+def _count(rows: list[_Record] | list[str]) -> tuple[dict[str, int], Sequence[int]]:
+    """What `_words` (C) counts of `rows`, where the install built it, and the indexes of the rows it leaves to
+    SQLite. It splits words as SQLite's unstemmed tokenizer does, in every row it can split the same way: the
+    ASCII ones, and those whose other characters all part words (’ and –, in most English text). A row with an
+    accented letter, say, is left."""
+    built = _words
+    return ({}, range(len(rows))) if built is None else built.count(rows, 1, _parts_words)
+
+
+def _lexicon_of(rows: list[_Record] | list[str], counted: tuple[dict[str, int], Sequence[int]]) -> Lexicon:
+    """The lexicon of `rows` from what `_count` made of them, with SQLite counting the rows it left."""
+    counts, left = counted
+    frequency = Counter(counts)
+    if left:
+        frequency.update(_counted_by_sqlite([rows[index] for index in left]))
+    return Lexicon(frequency)
+
+
+def _counted_by_sqlite(rows: Sequence[_Record | str]) -> Counter[str]:
+    """What `_vocabulary` counts, counted by SQLite itself: an FTS5 table of the rows, read back by fts5vocab.
+
+    The table is in a database of its own, contentless and without positions, closed once its words are read:
+    nothing else ever queries it, and kept it would hold an index of every word for the index's lifetime.
     """
+    # A contentless table wants each row's rowid; any distinct numbers will do.
+    texts = [(number, row) if isinstance(row, str) else (number, *row[1:]) for number, row in enumerate(rows)]
+    width = len(texts[0]) - 1 if texts else 1
+    columns = ", ".join(f"c{number}" for number in range(width))
     db = sqlite3.connect(":memory:")
     try:
-        # Columns like the index's, so its records go in as they are; a word counts once per row all the same.
         db.execute(
-            "CREATE VIRTUAL TABLE words USING fts5(title, body, asks, aliases, "
-            "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = none, columnsize = 0)"
+            f"CREATE VIRTUAL TABLE words USING fts5({columns}, tokenize = '{_TOKENIZER}', content = '', "
+            "detail = none, columnsize = 0)"
         )
         with db:
-            db.executemany("INSERT INTO words(rowid, title, body, asks, aliases) VALUES (?, ?, ?, ?, ?)", records)
-        return _fts_vocabulary(db, "words")
+            db.executemany(f"INSERT INTO words(rowid, {columns}) VALUES (?{', ?' * width})", texts)
+        db.execute("CREATE VIRTUAL TABLE temp.words_vocab USING fts5vocab(main, words, 'row')")
+        return Counter(dict(db.execute("SELECT term, doc FROM temp.words_vocab")))
     finally:
         db.close()
 
 
-def _fts_vocabulary(db: sqlite3.Connection, table: str) -> Lexicon:
-    """The lexicon of an FTS5 table: its words, with the number of rows holding each."""
-    db.execute(f"CREATE VIRTUAL TABLE temp.{table}_vocab USING fts5vocab(main, {table}, 'row')")
+@functools.cache
+def _parts_words(code: int) -> bool:
+    """Whether SQLite's unstemmed tokenizer parts words at the character `code`: asked of SQLite itself, once
+    per character and process, for the few non-ASCII characters a pack holds."""
+    db = sqlite3.connect(":memory:")
     try:
-        rows = db.execute(f"SELECT term, doc FROM temp.{table}_vocab").fetchall()
+        db.execute(f"CREATE VIRTUAL TABLE probe USING fts5(text, tokenize = '{_TOKENIZER}', detail = none)")
+        db.execute("INSERT INTO probe(text) VALUES (?)", (f"a{chr(code)}a",))
+        db.execute("CREATE VIRTUAL TABLE temp.probe_vocab USING fts5vocab(main, probe, 'row')")
+        return [term for (term,) in db.execute("SELECT term FROM temp.probe_vocab")] == ["a"]
     finally:
-        db.execute(f"DROP TABLE temp.{table}_vocab")
-    return Lexicon(Counter(dict(rows)))
+        db.close()
 
 
 # Per row, whether it holds one of the document's time words: not yet read, no, or yes.
@@ -199,16 +240,25 @@ class SearchIndex:
         self._name_owners = array.array("I")
         self._name_aliases = bytearray()
         self._topic_names = 0
-        # Made once for both tables: SQLite reads a str as UTF-8, which Python then keeps with it for the second.
+        # Made once for the index and its vocabulary: both read a str as the UTF-8 Python then keeps with it.
         records = list(self._records())
-        with self._db:
-            self._build_documents(records)
-            self._build_names()
-        self._lexicon = _vocabulary(records)
+        self._collect_names()
+        # The vocabularies are counted in a thread of their own while SQLite builds the tables: both spend nearly
+        # all their time without the GIL, so on a second core the counting (a tenth of the build) is hidden.
+        # (Any rows it leaves to SQLite are counted after, here: two SQLite builds at once are slower than one
+        # after the other.)
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search vocabulary") as counting:
+            words = counting.submit(_count, records)
+            names = counting.submit(_count, self._name_texts)
+            with self._db:
+                self._build_documents(records)
+                self._build_names()
+            self._lexicon = _lexicon_of(records, words.result())
+            self._name_lexicon = _lexicon_of(self._name_texts, names.result())
         del records
-        self._name_lexicon = _fts_vocabulary(self._db, "names")
         # The English word list is read on first use (some 30 ms, once per process): here, not in the first
-        # member's search, which has Discord's 3 s to answer.
+        # member's search, which has Discord's 3 s to answer. (Read in the thread, its Python would only hold
+        # up SQLite's, which needs the GIL between rows.)
         is_english("nato")
         # Building makes far more short-lived objects (records, SQLite's insert buffers) than the index keeps.
         heap.give_back()
@@ -244,7 +294,7 @@ class SearchIndex:
         )
         self._db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(title, body, asks, aliases, content = 'docs_text', "
-            "content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2')"
+            f"content_rowid = 'id', tokenize = '{_STEMMING_TOKENIZER}')"
         )
         self._db.execute(
             "INSERT INTO docs(docs, rank) VALUES ('rank', ?)",
@@ -319,13 +369,8 @@ class SearchIndex:
                 return index
         return None
 
-    def _build_names(self) -> None:
-        # Names have a table of their own, so finding one never wades through the words of every quote; a
-        # name's rowid there is its index in the name arrays, plus one.
-        self._db.execute(
-            f"CREATE VIRTUAL TABLE names USING fts5({', '.join(_NAME_COLUMNS.values())}, "
-            "tokenize = 'unicode61 remove_diacritics 2', content = '', detail = column, columnsize = 0)"
-        )
+    def _collect_names(self) -> None:
+        """Fills the name arrays: each topic's distinct names, then each event's title and wording."""
         texts, owners, aliases = self._name_texts, self._name_owners, self._name_aliases
         for order, topic in enumerate(self.library.topics):
             seen: set[str] = set()
@@ -349,6 +394,15 @@ class SearchIndex:
             texts += (event.title, event.when)
             owners.extend((order, order))
             aliases.extend((False, True))
+
+    def _build_names(self) -> None:
+        # Names have a table of their own, so finding one never wades through the words of every quote; a
+        # name's rowid there is its index in the name arrays, plus one.
+        self._db.execute(
+            f"CREATE VIRTUAL TABLE names USING fts5({', '.join(_NAME_COLUMNS.values())}, "
+            f"tokenize = '{_TOKENIZER}', content = '', detail = column, columnsize = 0)"
+        )
+        texts = self._name_texts
         for kind, first, last in ((Kind.TOPIC, 0, self._topic_names), (Kind.EVENT, self._topic_names, len(texts))):
             self._db.executemany(
                 f"INSERT INTO names(rowid, {_NAME_COLUMNS[kind]}) VALUES (?, ?)",
