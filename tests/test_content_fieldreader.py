@@ -51,7 +51,8 @@ def c_read(model: type, data: dict[Any, Any], rules: dict[type, Any] | None) -> 
 
 def check_same(model: type, data: dict[Any, Any]) -> fields.Record | None:
     """The C reader's record, shown as repr shows it (values, nested records, paths, faults), is the Python
-    reader's; it gives up exactly where the table (not a rule) finds a fault."""
+    reader's; it gives up exactly where the table (not a rule) finds a fault. A faultless record builds the same
+    model in C as in Python."""
     for rules in (RULES, None):
         fast = c_read(model, data, rules)
         slow = python_read(model, data, rules)
@@ -59,7 +60,30 @@ def check_same(model: type, data: dict[Any, Any]) -> fields.Record | None:
             assert repr(fast) == repr(slow)
     table_faults = python_read(model, data, None).faults
     assert (c_read(model, data, RULES) is None) == bool(table_faults), table_faults
-    return c_read(model, data, RULES)
+    record = c_read(model, data, RULES)
+    if record is not None and not record.faults:
+        check_same_build(model, record)
+    return record
+
+
+def loader_given(model: type) -> dict[str, Any]:
+    """A stand-in for each field the loader computes, as `build` must be given them: those it says so of, and
+    those of models that hold one (the loader builds a topic's points itself, and gives them)."""
+    return {name: f"<{name}>" for name, spec in fields.specs(model) if loader_computes(spec)}
+
+
+def loader_computes(spec: fields.Spec) -> bool:
+    return bool(spec.into) or (spec.model is not None and any(loader_computes(s) for _, s in fields.specs(spec.model)))
+
+
+def check_same_build(model: type, record: fields.Record, **extra: Any) -> Any:
+    given = loader_given(model) | extra
+    fast = fields.build(model, record, **given)
+    slow = fields._build(model, record, given)
+    assert type(fast) is type(slow) is model
+    assert fast == slow
+    assert repr(fast) == repr(slow)
+    return fast
 
 
 @pytest.mark.parametrize(("model", "path"), SHIPPED, ids=[p.name for _, p in SHIPPED])
@@ -158,3 +182,66 @@ def test_the_c_reader_takes_only_a_dict_and_a_tuple_path() -> None:
         fields._fieldreader.read(fields._compiled(Topic), [], (), None, fields.Record)  # type: ignore[arg-type]
     record = fields.read(Topic, [1, 2], (), RULES)  # the Python reader says what is wrong
     assert [f.message for f in record.faults] == ["expected a mapping, got a list"]
+
+
+def test_the_shipped_library_built_in_c_is_the_one_built_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.content.loader import load_library
+
+    fast = load_library(SHIPPED_CONTENT_DIR)
+    monkeypatch.setattr(fields, "_fieldreader", None)
+    slow = load_library(SHIPPED_CONTENT_DIR)
+    assert fast == slow
+    assert repr(fast.topics) == repr(slow.topics)
+    assert repr(fast.timeline) == repr(slow.timeline)
+
+
+def test_build_without_a_field_the_loader_gives_says_so_in_c_as_in_python() -> None:
+    record = fields.read(Topic, data_of(SHIPPED_CONTENT_DIR / "topics" / "objectives.yaml"), (), RULES)
+    with pytest.raises(TypeError) as fast:
+        fields.build(Topic, record)
+    with pytest.raises(TypeError) as slow:
+        fields._build(Topic, record, {})
+    assert str(fast.value) == str(slow.value)
+    assert "the loader must give it" in str(fast.value)
+
+
+def test_a_nested_model_without_a_field_the_loader_gives_says_so_in_c_as_in_python() -> None:
+    """Built as a records field, each point needs its citation: the builder reaches the points, as in Python."""
+    record = fields.read(Topic, data_of(SHIPPED_CONTENT_DIR / "topics" / "objectives.yaml"), (), RULES)
+    given = loader_given(Topic)
+    del given["points"]
+    with pytest.raises(TypeError) as fast:
+        fields.build(Topic, record, **given)
+    with pytest.raises(TypeError) as slow:
+        fields._build(Topic, record, given)
+    assert str(fast.value) == str(slow.value)
+    assert str(fast.value).startswith("Point.citation is ")
+
+
+def test_what_the_loader_gives_overrides_what_was_read() -> None:
+    record = fields.read(Topic, data_of(SHIPPED_CONTENT_DIR / "topics" / "objectives.yaml"), (), RULES)
+    built = check_same_build(Topic, record, title="Given", aliases=("x",))
+    assert (built.title, built.aliases) == ("Given", ("x",))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ((Topic,), None, {}),  # a compiled model without its plan
+        (None, None, {}),
+        ("compiled", None, {}),
+    ],
+)
+def test_the_c_builder_refuses_what_is_not_its_shape(args: tuple[Any, ...]) -> None:
+    assert fields._fieldreader is not None
+    with pytest.raises(TypeError):
+        fields._fieldreader.build(*args)
+
+
+def test_the_c_builder_takes_only_a_dict_of_given_fields_and_a_record() -> None:
+    assert fields._fieldreader is not None
+    record = fields.read(Topic, data_of(SHIPPED_CONTENT_DIR / "topics" / "objectives.yaml"), (), RULES)
+    with pytest.raises(TypeError):
+        fields._fieldreader.build(fields._compiled(Topic), record, [])  # type: ignore[arg-type]
+    with pytest.raises(AttributeError):
+        fields._fieldreader.build(fields._compiled(Topic), object(), {})

@@ -1,4 +1,5 @@
-/* The fast path of fields.py's `read()`: a faultless mapping read against a model's field table, in C.
+/* The fast paths of fields.py's `read()` and `build()`: a faultless mapping read against a model's field table,
+ * and the frozen model built from what was read, in C.
  *
  * Reading a large pack's fields in Python costs some 34,000 instructions a record, most of them the interpreter
  * walking the table. This module walks the same table (compiled to tuples by fields.py's `_compiled`) and makes
@@ -19,9 +20,13 @@ enum { GROUP = 0, TEXT = 1, WHOLE = 2, TEXTS = 3, RECORD = 4, RECORDS = 5 };
  * required_with or None, max_len or -1, the pattern's match or None, convert or None, minimum, max_items or -1,
  * the compiled model of a record or None). A group entry (a nested mapping of dotted keys): (name, GROUP,
  * whether one of its leaves is required, its level). A level: (frozenset of names, entries). A compiled model:
- * (model, level). */
+ * (model, level, plan), where the plan is what `build()` walks: for each field of the model, (attribute, kind,
+ * key in the record's values, what the loader must give instead (a str, empty if nothing), the compiled model
+ * of a record or None). */
 enum { E_NAME, E_KIND, E_KEY, E_REQUIRED, E_REQUIRED_WITH, E_MAX_LEN, E_MATCH, E_CONVERT, E_MINIMUM, E_MAX_ITEMS, E_MODEL };
 enum { G_REQUIRED = 2, G_LEVEL = 3 };
+enum { C_MODEL, C_LEVEL, C_PLAN };
+enum { P_NAME, P_KIND, P_KEY, P_INTO, P_MODEL };
 
 typedef struct {
     PyObject *rules;  /* dict: model -> rule(record), or None */
@@ -304,20 +309,150 @@ static PyObject *read_record(PyObject *module, PyObject *const *args, Py_ssize_t
     return rec;
 }
 
+/* --- build(): the model from a faultless Record --- */
+
+static PyObject *values_name; /* "values", interned */
+
+static PyObject *build_model(PyObject *compiled, PyObject *rec, PyObject *given);
+
+/* The items of a texts field without their indexes in the YAML list: `tuple(map(itemgetter(1), value))`. */
+static PyObject *texts_of(PyObject *value)
+{
+    PyObject *items = PySequence_Fast(value, "a texts field holds a sequence");
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
+    PyObject *out = PyTuple_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *text = PySequence_GetItem(PySequence_Fast_GET_ITEM(items, i), 1);
+        if (text == NULL)
+            Py_CLEAR(out);
+        else
+            PyTuple_SET_ITEM(out, i, text);
+    }
+    Py_DECREF(items);
+    return out;
+}
+
+/* A tuple of the models of a records field: `tuple(build(model, item) for item in value or ())`. */
+static PyObject *records_of(PyObject *compiled, PyObject *value)
+{
+    PyObject *items = PySequence_Fast(value, "a records field holds a sequence");
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
+    PyObject *out = PyTuple_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        PyObject *built = build_model(compiled, PySequence_Fast_GET_ITEM(items, i), NULL);
+        if (built == NULL)
+            Py_CLEAR(out);
+        else
+            PyTuple_SET_ITEM(out, i, built);
+    }
+    Py_DECREF(items);
+    return out;
+}
+
+/* What the model's constructor is given for one field, from its value as read (NULL: not read). */
+static PyObject *argument_of(PyObject *entry, PyObject *value)
+{
+    long kind = PyLong_AsLong(PyTuple_GET_ITEM(entry, P_KIND));
+    PyObject *sub = PyTuple_GET_ITEM(entry, P_MODEL);
+    int truth = value == NULL ? 0 : PyObject_IsTrue(value);
+    if (truth < 0)
+        return NULL;
+    switch (kind) {
+    case TEXTS:
+        return truth ? texts_of(value) : PyTuple_New(0);
+    case RECORD:
+        return value == NULL || value == Py_None ? Py_NewRef(Py_None) : build_model(sub, value, NULL);
+    case RECORDS:
+        return truth ? records_of(sub, value) : PyTuple_New(0);
+    default:
+        return Py_NewRef(value == NULL ? Py_None : value);
+    }
+}
+
+/* The arguments of one field, added to `arguments` unless given there: 0, or -1 with an exception set. */
+static int add_field(PyObject *model, PyObject *entry, PyObject *values, PyObject *arguments)
+{
+    PyObject *name = PyTuple_GET_ITEM(entry, P_NAME), *into = PyTuple_GET_ITEM(entry, P_INTO);
+    int given = PyDict_Contains(arguments, name);
+    if (given != 0)
+        return given < 0 ? -1 : 0;
+    if (PyUnicode_GET_LENGTH(into) > 0) {
+        PyObject *model_name = PyObject_GetAttrString(model, "__name__");
+        if (model_name != NULL)
+            PyErr_Format(PyExc_TypeError, "%S.%S is %S: the loader must give it", model_name, name, into);
+        Py_XDECREF(model_name);
+        return -1;
+    }
+    PyObject *value = PyDict_GetItemWithError(values, PyTuple_GET_ITEM(entry, P_KEY));
+    if (value == NULL && PyErr_Occurred())
+        return -1;
+    PyObject *argument = argument_of(entry, value);
+    int failed = argument == NULL || PyDict_SetItem(arguments, name, argument) < 0;
+    Py_XDECREF(argument);
+    return failed ? -1 : 0;
+}
+
+static PyObject *build_model(PyObject *compiled, PyObject *rec, PyObject *given)
+{
+    PyObject *model = PyTuple_GET_ITEM(compiled, C_MODEL), *plan = PyTuple_GET_ITEM(compiled, C_PLAN);
+    PyObject *values = PyObject_GetAttr(rec, values_name);
+    if (values != NULL && !PyDict_Check(values)) {
+        PyErr_SetString(PyExc_TypeError, "a record's values must be a dict");
+        Py_CLEAR(values);
+    }
+    PyObject *arguments = values == NULL ? NULL : given != NULL ? PyDict_Copy(given) : PyDict_New();
+    PyObject *result = NULL;
+    if (arguments != NULL) {
+        Py_ssize_t n = PyTuple_GET_SIZE(plan), i = 0;
+        while (i < n && add_field(model, PyTuple_GET_ITEM(plan, i), values, arguments) == 0)
+            i++;
+        if (i == n) {
+            PyObject *none = PyTuple_New(0);
+            result = none == NULL ? NULL : PyObject_Call(model, none, arguments);
+            Py_XDECREF(none);
+        }
+    }
+    Py_XDECREF(arguments);
+    Py_XDECREF(values);
+    return result;
+}
+
+PyDoc_STRVAR(build_doc,
+             "build(compiled, record, given, /)\n--\n\n"
+             "The frozen model fields.py's `build()` makes of a faultless Record, `given` (a dict) supplying and\n"
+             "overriding fields; `compiled` is fields.py's `_compiled(model)`.");
+
+static PyObject *build_record(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3 || !PyTuple_Check(args[0]) || PyTuple_GET_SIZE(args[0]) <= C_PLAN || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "build(compiled: tuple, record, given: dict)");
+        return NULL;
+    }
+    return build_model(args[0], args[1], args[2]);
+}
+
 static PyMethodDef methods[] = {
     {"read", (PyCFunction)(void (*)(void))read_record, METH_FASTCALL, read_doc},
+    {"build", (PyCFunction)(void (*)(void))build_record, METH_FASTCALL, build_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "bot.content._fieldreader",
-    .m_doc = "A faultless mapping read against a model's field table, or None (see fields.py).",
+    .m_doc = "A faultless mapping read against a model's field table (or None), and its model built (see fields.py).",
     .m_size = 0,
     .m_methods = methods,
 };
 
 PyMODINIT_FUNC PyInit__fieldreader(void)
 {
+    if (values_name == NULL && (values_name = PyUnicode_InternFromString("values")) == NULL)
+        return NULL;
     return PyModule_Create(&module);
 }
