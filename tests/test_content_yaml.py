@@ -250,6 +250,19 @@ def test_a_batch_reads_the_shipped_pack_as_each_file_is_read_alone() -> None:
 
 
 @needs_c_path
+def test_the_builder_reads_next_files_itself_rather_than_wait_and_builds_each_in_its_place() -> None:
+    """Files of long comments take libyaml long to read and no time to build: the builder, waiting for each, reads
+    some of the next ones itself, and every file is still built in its own place, once."""
+    texts = [b"# " + b"x" * 100_000 + b"\n" + f"file: {number}\n".encode() for number in range(30)]
+    batch = batch_of(texts)
+    got = [batch.build() for _ in texts]
+    assert [data for data, _, _ in got] == [{"file": number} for number in range(30)]
+    assert batch.scanned_by_builder > 0
+    with pytest.raises(IndexError):
+        batch.build()
+
+
+@needs_c_path
 def test_a_key_kept_for_its_bytes_is_never_given_for_the_same_bytes_written_another_way() -> None:
     """Keys are made once and given again (a cache by their bytes): a plain `yes` is true, a quoted one text."""
     words = ["yes", "null", "1", "title", "x" * 24, "x" * 25, "é", "~"]

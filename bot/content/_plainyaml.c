@@ -13,6 +13,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <pthread.h>
 #include <signal.h>
 #include <yaml.h>
@@ -407,9 +408,12 @@ static PyObject *build(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 
 /* --- Batch: many files, scanned ahead in a thread of its own while the caller builds and checks --- */
 
-/* How far the scanning thread may run ahead of the builder, in bytes of text (a file's events take some twenty
- * times its size); it always scans the file the builder waits for. */
+/* How far the scanning may run ahead of the builder, in bytes of text (a file's events take some twenty times
+ * its size); the file the builder waits for is always scanned. */
 #define AHEAD_BYTES (256 * 1024)
+
+/* Where a file is: not yet claimed by a scanner, being scanned, or scanned (its events ready to build). */
+enum { UNCLAIMED = 0, SCANNING = 1, SCANNED = 2 };
 
 typedef struct {
     PyObject_HEAD
@@ -422,18 +426,43 @@ typedef struct {
     Keys keys;
     pthread_mutex_t lock; /* guards what follows, shared with the thread */
     pthread_cond_t changed;
-    Py_ssize_t scanned; /* files scanned */
-    Py_ssize_t taken;   /* files handed to build() */
-    size_t ahead;       /* bytes scanned and not yet taken */
+    unsigned char *states; /* per file: UNCLAIMED, SCANNING or SCANNED */
+    Py_ssize_t next;       /* the first file not yet claimed: files are claimed in order */
+    Py_ssize_t taken;      /* files handed to build() */
+    size_t ahead;          /* bytes claimed and not yet taken */
     int stop;
     int finished; /* the thread has left its loop: build() frees what it has built */
     int running;  /* the thread was started (else build() scans each file itself) */
     int building; /* a build() is under way: another, from another thread, would take the same file */
+    Py_ssize_t scanned_by_builder; /* files build() scanned itself rather than wait for the thread */
     pthread_t thread;
 } Batch;
 
 /* The name the thread shows in `top -H` and /proc (at most 15 characters). */
 #define THREAD_NAME "yaml read-ahead"
+
+/* Claims the next file for the caller to scan, under the lock; -1 when there is none, or none it may scan
+ * yet: past the bound, only the file the builder needs now may be claimed. */
+static Py_ssize_t claim(Batch *self)
+{
+    Py_ssize_t j = self->next;
+    if (j >= self->count || (j > self->taken && self->ahead >= AHEAD_BYTES))
+        return -1;
+    self->next = j + 1;
+    self->states[j] = SCANNING;
+    self->ahead += self->lengths[j];
+    return j;
+}
+
+/* Scans the claimed file `j` with the lock released, and marks it scanned; called and returns with the lock. */
+static void scan_claimed(Batch *self, Py_ssize_t j)
+{
+    pthread_mutex_unlock(&self->lock);
+    scan(self->data[j], self->lengths[j], self->rules.max_depth, &self->scans[j]);
+    pthread_mutex_lock(&self->lock);
+    self->states[j] = SCANNED;
+    pthread_cond_broadcast(&self->changed);
+}
 
 static void *scan_ahead(void *arg)
 {
@@ -444,25 +473,21 @@ static void *scan_ahead(void *arg)
     /* The events of the files built so far are freed here too, off the builder's thread; those built once this
      * thread is done, the builder frees itself (see `finished`). */
     Py_ssize_t freed = 0, taken;
-    for (Py_ssize_t i = 0; i < self->count; i++) {
-        pthread_mutex_lock(&self->lock);
-        while (!self->stop && i > self->taken && self->ahead >= AHEAD_BYTES)
-            pthread_cond_wait(&self->changed, &self->lock);
-        int stop = self->stop;
-        taken = self->taken;
-        pthread_mutex_unlock(&self->lock);
-        for (; freed < taken; freed++)
-            scan_free(&self->scans[freed]);
-        if (stop)
-            break;
-        scan(self->data[i], self->lengths[i], self->rules.max_depth, &self->scans[i]);
-        pthread_mutex_lock(&self->lock);
-        self->scanned = i + 1;
-        self->ahead += self->lengths[i];
-        pthread_cond_broadcast(&self->changed);
-        pthread_mutex_unlock(&self->lock);
-    }
     pthread_mutex_lock(&self->lock);
+    while (!self->stop && self->next < self->count) {
+        Py_ssize_t j = claim(self);
+        taken = self->taken;
+        if (freed < taken) {
+            pthread_mutex_unlock(&self->lock);
+            for (; freed < taken; freed++)
+                scan_free(&self->scans[freed]);
+            pthread_mutex_lock(&self->lock);
+        }
+        if (j >= 0)
+            scan_claimed(self, j);
+        else if (!self->stop && self->next < self->count && self->taken == taken)
+            pthread_cond_wait(&self->changed, &self->lock);
+    }
     self->finished = 1;
     taken = self->taken;
     pthread_mutex_unlock(&self->lock);
@@ -490,6 +515,7 @@ static void batch_dealloc(Batch *self)
     }
     keys_clear(&self->keys);
     free(self->scans);
+    free(self->states);
     free(self->data);
     free(self->lengths);
     if (self->rules.resolve != NULL) {
@@ -543,7 +569,7 @@ static PyObject *batch_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     Py_INCREF(self->rules.resolve);
     Py_ssize_t n = self->count ? self->count : 1;
-    if ((self->scans = calloc((size_t)n, sizeof *self->scans)) == NULL) {
+    if ((self->states = calloc((size_t)n, 1)) == NULL || (self->scans = calloc((size_t)n, sizeof *self->scans)) == NULL) {
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
@@ -581,9 +607,17 @@ static PyObject *batch_build(Batch *self, PyObject *unused)
     Scan *s = &self->scans[i];
     Py_BEGIN_ALLOW_THREADS
     if (self->running) {
+        /* Rather than wait while the thread scans this file, the builder scans the next one itself: the
+         * scanning, not the building, is what a large pack waits for. */
         pthread_mutex_lock(&self->lock);
-        while (self->scanned <= i)
-            pthread_cond_wait(&self->changed, &self->lock);
+        while (self->states[i] != SCANNED) {
+            Py_ssize_t j = claim(self);
+            if (j >= 0) {
+                self->scanned_by_builder++;
+                scan_claimed(self, j);
+            } else
+                pthread_cond_wait(&self->changed, &self->lock);
+        }
         pthread_mutex_unlock(&self->lock);
     } else {
         scan(self->data[i], self->lengths[i], self->rules.max_depth, s);
@@ -602,6 +636,12 @@ static PyObject *batch_build(Batch *self, PyObject *unused)
     return result;
 }
 
+static PyMemberDef batch_members[] = {
+    {"scanned_by_builder", T_PYSSIZET, offsetof(Batch, scanned_by_builder), READONLY,
+     "How many files build() scanned itself, rather than wait while the thread scanned the one it needed."},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyMethodDef batch_methods[] = {
     {"build", (PyCFunction)batch_build, METH_NOARGS, batch_build_doc},
     {NULL, NULL, 0, NULL},
@@ -610,7 +650,8 @@ static PyMethodDef batch_methods[] = {
 PyDoc_STRVAR(batch_doc,
              "Batch(texts, maybe, resolve, max_depth, /)\n--\n\n"
              "The texts built one by one, in order, by build(), while a thread of the batch's own has libyaml read\n"
-             "the next ones, without the GIL. The arguments are build()'s, with a sequence of texts.");
+             "the next ones, without the GIL; build(), rather than wait while the thread reads the one it needs,\n"
+             "reads a next one itself. The arguments are build()'s, with a sequence of texts.");
 
 static PyTypeObject BatchType = {
     PyVarObject_HEAD_INIT(NULL, 0)
@@ -620,6 +661,7 @@ static PyTypeObject BatchType = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = batch_doc,
     .tp_methods = batch_methods,
+    .tp_members = batch_members,
     .tp_new = batch_new,
 };
 
