@@ -313,41 +313,26 @@ static PyObject *read_record(PyObject *module, PyObject *const *args, Py_ssize_t
 
 static PyObject *values_name; /* "values", interned */
 
+/* NULL with no exception set: a field the loader must give was not given. fields.py's `_build` then builds the
+ * model, and words the error, so the message stays in Python. */
 static PyObject *build_model(PyObject *compiled, PyObject *rec, PyObject *given);
 
-/* The items of a texts field without their indexes in the YAML list: `tuple(map(itemgetter(1), value))`. */
-static PyObject *texts_of(PyObject *value)
+/* A tuple of `value`'s items, each as a texts field keeps it (without its index in the YAML list,
+ * `itemgetter(1)`) or, given a compiled model, built as that model. */
+static PyObject *items_of(PyObject *value, PyObject *compiled)
 {
-    PyObject *items = PySequence_Fast(value, "a texts field holds a sequence");
+    PyObject *items = PySequence_Fast(value, "a texts or records field holds a sequence");
     if (items == NULL)
         return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
     PyObject *out = PyTuple_New(n);
     for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
-        PyObject *text = PySequence_GetItem(PySequence_Fast_GET_ITEM(items, i), 1);
-        if (text == NULL)
+        PyObject *item = PySequence_Fast_GET_ITEM(items, i);
+        PyObject *kept = compiled == Py_None ? PySequence_GetItem(item, 1) : build_model(compiled, item, NULL);
+        if (kept == NULL)
             Py_CLEAR(out);
         else
-            PyTuple_SET_ITEM(out, i, text);
-    }
-    Py_DECREF(items);
-    return out;
-}
-
-/* A tuple of the models of a records field: `tuple(build(model, item) for item in value or ())`. */
-static PyObject *records_of(PyObject *compiled, PyObject *value)
-{
-    PyObject *items = PySequence_Fast(value, "a records field holds a sequence");
-    if (items == NULL)
-        return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
-    PyObject *out = PyTuple_New(n);
-    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
-        PyObject *built = build_model(compiled, PySequence_Fast_GET_ITEM(items, i), NULL);
-        if (built == NULL)
-            Py_CLEAR(out);
-        else
-            PyTuple_SET_ITEM(out, i, built);
+            PyTuple_SET_ITEM(out, i, kept);
     }
     Py_DECREF(items);
     return out;
@@ -363,30 +348,25 @@ static PyObject *argument_of(PyObject *entry, PyObject *value)
         return NULL;
     switch (kind) {
     case TEXTS:
-        return truth ? texts_of(value) : PyTuple_New(0);
+    case RECORDS:
+        return truth ? items_of(value, sub) : PyTuple_New(0);
     case RECORD:
         return value == NULL || value == Py_None ? Py_NewRef(Py_None) : build_model(sub, value, NULL);
-    case RECORDS:
-        return truth ? records_of(sub, value) : PyTuple_New(0);
     default:
         return Py_NewRef(value == NULL ? Py_None : value);
     }
 }
 
-/* The arguments of one field, added to `arguments` unless given there: 0, or -1 with an exception set. */
-static int add_field(PyObject *model, PyObject *entry, PyObject *values, PyObject *arguments)
+/* The argument of one field, added to `arguments` unless given there: 0, or -1 (an exception set, or none when
+ * the loader had to give it). */
+static int add_field(PyObject *entry, PyObject *values, PyObject *arguments)
 {
-    PyObject *name = PyTuple_GET_ITEM(entry, P_NAME), *into = PyTuple_GET_ITEM(entry, P_INTO);
+    PyObject *name = PyTuple_GET_ITEM(entry, P_NAME);
     int given = PyDict_Contains(arguments, name);
     if (given != 0)
         return given < 0 ? -1 : 0;
-    if (PyUnicode_GET_LENGTH(into) > 0) {
-        PyObject *model_name = PyObject_GetAttrString(model, "__name__");
-        if (model_name != NULL)
-            PyErr_Format(PyExc_TypeError, "%S.%S is %S: the loader must give it", model_name, name, into);
-        Py_XDECREF(model_name);
+    if (PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(entry, P_INTO)) > 0)
         return -1;
-    }
     PyObject *value = PyDict_GetItemWithError(values, PyTuple_GET_ITEM(entry, P_KEY));
     if (value == NULL && PyErr_Occurred())
         return -1;
@@ -408,7 +388,7 @@ static PyObject *build_model(PyObject *compiled, PyObject *rec, PyObject *given)
     PyObject *result = NULL;
     if (arguments != NULL) {
         Py_ssize_t n = PyTuple_GET_SIZE(plan), i = 0;
-        while (i < n && add_field(model, PyTuple_GET_ITEM(plan, i), values, arguments) == 0)
+        while (i < n && add_field(PyTuple_GET_ITEM(plan, i), values, arguments) == 0)
             i++;
         if (i == n) {
             PyObject *none = PyTuple_New(0);
@@ -424,7 +404,8 @@ static PyObject *build_model(PyObject *compiled, PyObject *rec, PyObject *given)
 PyDoc_STRVAR(build_doc,
              "build(compiled, record, given, /)\n--\n\n"
              "The frozen model fields.py's `build()` makes of a faultless Record, `given` (a dict) supplying and\n"
-             "overriding fields; `compiled` is fields.py's `_compiled(model)`.");
+             "overriding fields; `compiled` is fields.py's `_compiled(model)`. None when a field the loader must\n"
+             "give (here, or in a nested model) was not given: `_build` says which.");
 
 static PyObject *build_record(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -433,7 +414,8 @@ static PyObject *build_record(PyObject *module, PyObject *const *args, Py_ssize_
         PyErr_SetString(PyExc_TypeError, "build(compiled: tuple, record, given: dict)");
         return NULL;
     }
-    return build_model(args[0], args[1], args[2]);
+    PyObject *model = build_model(args[0], args[1], args[2]);
+    return model == NULL && !PyErr_Occurred() ? Py_NewRef(Py_None) : model;
 }
 
 static PyMethodDef methods[] = {

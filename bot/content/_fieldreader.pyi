@@ -9,4 +9,6 @@ def read(
     record: type,
     /,
 ) -> Any: ...
+
+# None where a field the loader must give was not given (fields.py's `_build` then says which).
 def build(compiled: tuple[Any, ...], record: Any, given: dict[str, Any], /) -> Any: ...

@@ -403,9 +403,11 @@ _TEXT_OF_ITEM: Final = operator.itemgetter(1)
 def build(model: type, rec: Record, **given: Any) -> Any:
     """The frozen model from a faultless record; `given` supplies what the loader computes (and overrides)."""
     # The same walk in C where the install built it (a large pack builds some 80,000 models), over the plan of
-    # the fields `_compiled` makes.
+    # the fields `_compiled` makes; it gives None where the loader left out a field it must give, and the walk
+    # here says which.
     reader = _fieldreader
-    return _build(model, rec, given) if reader is None else reader.build(_compiled(model), rec, given)
+    built = None if reader is None else reader.build(_compiled(model), rec, given)
+    return _build(model, rec, given) if built is None else built
 
 
 def _build(model: type, rec: Record, given: dict[str, Any]) -> Any:
